@@ -1,0 +1,1 @@
+"""Symphony: composable interfaces for machine learning data."""
