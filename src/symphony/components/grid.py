@@ -1,0 +1,343 @@
+"""InstanceGrid: one page of instances at a time, as thumbnails or table rows.
+
+Only the page shown reaches the browser: at most `page_size` thumbnails (small PNG
+data URLs made on the server from files under the dataset's root) or table rows.
+A click selects the instance and sets the focus; a shift-click adds it to, or
+removes it from, a selection of picked ids.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import logging
+from html import escape
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import panel as pn
+import param
+from panel.custom import JSComponent
+
+from ..dataset import FileAccessError
+from ..predicates import Ids
+from .base import Component, register
+
+__all__ = ["InstanceGrid"]
+
+log = logging.getLogger(__name__)
+
+_THUMBNAIL_PX = 96
+
+
+class ThumbnailWall(JSComponent):
+    """A wrap of clickable thumbnails; captions are set as text, never as HTML."""
+
+    items = param.List(default=[], doc="""
+        One dict per thumbnail: src (a data URL or empty), caption, title, picked, focus.""")
+
+    _esm = """
+    export function render({ model, el }) {
+      function draw() {
+        el.replaceChildren();
+        model.items.forEach((item, index) => {
+          const card = document.createElement("button");
+          card.type = "button";
+          card.className = "sy-thumb" + (item.picked ? " sy-picked" : "") +
+                           (item.focus ? " sy-focus" : "");
+          card.title = item.title;
+          card.dataset.index = String(index);
+          if (item.src && item.src.startsWith("data:image/")) {
+            const img = document.createElement("img");
+            img.src = item.src;
+            img.alt = item.title;
+            card.appendChild(img);
+          } else {
+            const missing = document.createElement("div");
+            missing.className = "sy-missing";
+            missing.textContent = item.problem || "no file";
+            card.appendChild(missing);
+          }
+          const caption = document.createElement("div");
+          caption.className = "sy-caption";
+          caption.textContent = item.caption;
+          card.appendChild(caption);
+          card.addEventListener("click", (event) => {
+            model.send_msg({ index: index, shift: event.shiftKey });
+          });
+          el.appendChild(card);
+        });
+      }
+      draw();
+      model.on("items", draw);
+    }
+    """
+
+    _stylesheets = ["""
+    :host { display: flex; flex-wrap: wrap; gap: 6px; align-content: flex-start; }
+    .sy-thumb { width: 104px; padding: 3px; border: 2px solid #ddd; border-radius: 4px;
+      background: white; cursor: pointer; font: 11px sans-serif; color: #333; }
+    .sy-thumb img { width: 96px; height: 96px; object-fit: contain;
+      image-rendering: pixelated; display: block; }
+    .sy-thumb.sy-picked { border-color: #f58518; background: #fff4e8; }
+    .sy-thumb.sy-focus { box-shadow: 0 0 0 2px #4c78a8; }
+    .sy-caption { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+    .sy-missing { width: 96px; height: 96px; display: flex; align-items: center;
+      justify-content: center; color: #b00; text-align: center; }
+    """]
+
+    def __init__(self, on_pick, **params):
+        super().__init__(**params)
+        self._on_pick = on_pick
+
+    def _handle_msg(self, msg: Any) -> None:
+        if isinstance(msg, dict) and isinstance(msg.get("index"), int):
+            self._on_pick(msg["index"], bool(msg.get("shift")))
+
+
+@register
+class InstanceGrid(Component):
+    """A page of instances: thumbnails for images, rows for tabular data.
+
+    The grid shows the selected instances while something is selected elsewhere,
+    and every instance that passes the filter otherwise. Clicking an instance
+    selects it and focuses it, without changing which instances the grid shows.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> grid = InstanceGrid(pd.DataFrame({"id": list("abcde"), "num": [1, 2, 3, 5, 6]}))
+    >>> grid.selection.filter = "num >= 3"
+    >>> grid.shown_ids()
+    ['c', 'd', 'e']
+    >>> grid.pick(0)
+    >>> grid.selection.selected, grid.selection.focus
+    (Ids(ids=('c',)), 'c')
+    """
+
+    title = param.String(default="Instances")
+
+    description = param.String(default=(
+        "The instances behind the other views, one page at a time. Click one to "
+        "select and inspect it; shift-click to add or remove it."))
+
+    page = param.Integer(default=1, bounds=(1, None), doc="The page shown, from 1.")
+
+    page_size = param.Integer(default=40, bounds=(1, 500), doc="Instances per page.")
+
+    scope = param.Selector(default="auto", objects=["auto", "filtered", "selected"], doc="""
+        Which instances to list: 'selected', every one passing the filter
+        ('filtered'), or the selected ones whenever a selection exists ('auto').""")
+
+    caption = param.List(default=None, allow_None=True, item_type=str, doc="""
+        Columns shown under each thumbnail; the label and prediction when None.""")
+
+    def __init__(self, source=None, **params):
+        super().__init__(source, **params)
+        if self.caption is None:
+            roles = [self.dataset.label, self.dataset.prediction]
+            self.caption = [c for c in roles if c is not None]
+        self._showing = "filtered"
+        self._positions = np.array([], dtype=int)
+        self._picking = False
+        self._thumbnails: dict[int, str] = {}
+        self._images = self.dataset.instance_kind == "image"
+        self._refresh_positions()
+        self.selection.param.watch(self._on_selection, "revision")
+
+    # -- what is shown -------------------------------------------------------------
+
+    def _refresh_positions(self) -> None:
+        """Recompute which instances are listed, unless the grid itself was clicked."""
+        selection = self.selection
+        if not self._picking:
+            wanted = self.scope
+            if wanted == "auto":
+                wanted = "selected" if selection.has_selection else "filtered"
+            self._showing = wanted
+            self.page = 1
+        mask = selection.selected_mask if self._showing == "selected" else selection.filtered_mask
+        self._positions = np.flatnonzero(mask)
+
+    def _on_selection(self, *events) -> None:
+        self._refresh_positions()
+        self.param.trigger("page")
+
+    @param.depends("scope", watch=True)
+    def _on_scope(self) -> None:
+        self._on_selection()
+
+    @property
+    def pages(self) -> int:
+        """How many pages the listed instances fill."""
+        return max(1, -(-len(self._positions) // self.page_size))
+
+    def _page_positions(self) -> np.ndarray:
+        start = (min(self.page, self.pages) - 1) * self.page_size
+        return self._positions[start: start + self.page_size]
+
+    def shown_ids(self) -> list:
+        """The ids of the instances on the current page, in order."""
+        ids = self.dataset.ids.iloc[self._page_positions()]
+        return [v.item() if hasattr(v, "item") else v for v in ids]
+
+    # -- gestures ---------------------------------------------------------------------
+
+    def pick(self, index: int, extend: bool = False) -> None:
+        """Select and focus the `index`-th instance of the page; `extend` toggles it."""
+        positions = self._page_positions()
+        if not 0 <= index < len(positions):
+            return
+        instance = self.dataset.ids.iat[int(positions[index])]
+        instance = instance.item() if hasattr(instance, "item") else instance
+        current = self.selection.selected
+        ids: tuple = (instance,)
+        if extend and isinstance(current, Ids):
+            kept = tuple(i for i in current.ids if i != instance)
+            ids = kept if len(kept) < len(current.ids) else current.ids + (instance,)
+        self._picking = True
+        try:
+            self.selection.param.update(
+                selected=Ids(ids) if ids else None, focus=instance
+            )
+        finally:
+            self._picking = False
+
+    # -- drawing -------------------------------------------------------------------
+
+    def _thumbnail(self, position: int) -> tuple[str, str]:
+        """A PNG data URL for one instance's image, and a problem text if it failed."""
+        if position in self._thumbnails:
+            return self._thumbnails[position], ""
+        try:
+            path = self.dataset.file_of(position)
+            if path is None:
+                return "", "no file"
+            url = _data_url(path, _THUMBNAIL_PX)
+        except FileAccessError:
+            return "", "file outside the root"
+        except OSError as error:
+            log.debug("thumbnail of row %d failed: %s", position, error)
+            return "", "missing file"
+        if len(self._thumbnails) > 2000:
+            self._thumbnails.clear()
+        self._thumbnails[position] = url
+        return url, ""
+
+    def _caption_text(self, position: int) -> str:
+        frame = self.dataset.frame
+        parts = [f"{c}: {frame[c].iat[position]}" for c in self.caption]
+        return " · ".join(parts) if parts else str(self.dataset.ids.iat[position])
+
+    def _items(self) -> list[dict[str, Any]]:
+        picked = self.selection.selected_mask
+        focus = self.selection.focus
+        items = []
+        for position in self._page_positions():
+            instance = self.dataset.ids.iat[position]
+            src, problem = self._thumbnail(int(position))
+            items.append({
+                "src": src, "problem": problem, "caption": self._caption_text(position),
+                "title": str(instance), "picked": bool(picked[position]),
+                "focus": focus is not None and instance == focus,
+            })
+        return items
+
+    def _table_page(self) -> pd.DataFrame:
+        return self.dataset.frame.iloc[self._page_positions()]
+
+    @param.depends("page", "page_size", "selection.focus")
+    def _header(self) -> pn.pane.HTML:
+        total = len(self._positions)
+        start = (min(self.page, self.pages) - 1) * self.page_size
+        what = "selected instances" if self._showing == "selected" else (
+            "instances passing the filter")
+        shown = f"{start + 1:,}–{min(start + self.page_size, total):,}" if total else "0"
+        return pn.pane.HTML(
+            f"<div class='sy-grid-header'>Showing <span class='sy-grid-range'>{shown}"
+            f"</span> of <span class='sy-grid-total'>{total:,}</span> {what}"
+            f" · page {min(self.page, self.pages)} of {self.pages}</div>",
+            margin=(0, 10),
+        )
+
+    def _pager(self) -> pn.Row:
+        previous = pn.widgets.Button(name="‹ previous", width=100)
+        following = pn.widgets.Button(name="next ›", width=100)
+        previous.on_click(lambda event: self._turn(-1))
+        following.on_click(lambda event: self._turn(+1))
+        return pn.Row(previous, following, self._header)
+
+    def _turn(self, step: int) -> None:
+        self.page = min(max(1, self.page + step), self.pages)
+
+    @param.depends("page", "page_size", "selection.focus")
+    def _detail(self) -> pn.pane.HTML:
+        """The focused instance: its picture and every field."""
+        focus = self.selection.focus
+        if focus is None:
+            return pn.pane.HTML(
+                "<div class='sy-detail sy-empty'>Click an instance to see its details.</div>",
+                width=260,
+            )
+        positions = self.dataset.positions([focus])
+        if not len(positions):
+            return pn.pane.HTML(
+                f"<div class='sy-detail'>No instance has id {escape(repr(focus))}.</div>",
+                width=260,
+            )
+        position = int(positions[0])
+        row = self.dataset.frame.iloc[position]
+        fields = "".join(
+            f"<tr><th>{escape(str(k))}</th><td>{escape(str(v))}</td></tr>"
+            for k, v in row.items()
+        )
+        picture = ""
+        if self._images:
+            src, problem = self._thumbnail(position)
+            picture = (f"<img src='{src}' style='width:160px;image-rendering:pixelated'>"
+                       if src else f"<div class='sy-missing'>{escape(problem)}</div>")
+        return pn.pane.HTML(
+            f"<div class='sy-detail'><b>{escape(str(focus))}</b><br>{picture}"
+            f"<table style='font-size:12px'>{fields}</table></div>",
+            width=260,
+        )
+
+    def __panel__(self) -> pn.viewable.Viewable:
+        if self._images:
+            thumbnails = ThumbnailWall(self.pick, sizing_mode="stretch_width",
+                                     min_height=240)
+
+            def update(*events):
+                thumbnails.items = self._items()
+
+            update()
+            self.param.watch(update, ["page", "page_size"])
+            self.selection.param.watch(update, ["revision", "focus"])
+            body = thumbnails
+        else:
+            table = pn.widgets.Tabulator(
+                self._table_page(), disabled=True, selectable=False, show_index=False,
+                sizing_mode="stretch_width", pagination=None, height=360,
+            )
+
+            def update(*events):
+                table.value = self._table_page()
+
+            table.on_click(lambda event: self.pick(event.row))
+            self.param.watch(update, ["page", "page_size"])
+            self.selection.param.watch(update, ["revision"])
+            body = table
+        return self._card(self._pager(), pn.Row(body, self._detail))
+
+
+def _data_url(path, size: int) -> str:
+    """A PNG data URL of the image at `path`, shrunk to fit `size` pixels."""
+    from PIL import Image
+
+    with Image.open(path) as image:
+        image.thumbnail((size, size))
+        buffer = io.BytesIO()
+        image.save(buffer, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+

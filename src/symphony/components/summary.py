@@ -1,0 +1,191 @@
+"""Summary: how many instances pass the filter, and how each column is distributed."""
+
+from __future__ import annotations
+
+from html import escape
+
+import numpy as np
+import pandas as pd
+import panel as pn
+import param
+
+from ..dataset import Dataset
+from .base import Component, register
+
+__all__ = ["Summary"]
+
+_MAX_CATEGORIES = 20
+_BINS = 12
+_BAR = "#4c78a8"
+_PICKED = "#f58518"
+
+
+def _is_categorical(series: pd.Series) -> bool:
+    """Whether a column is best shown as value counts rather than a histogram."""
+    if series.dtype.kind in "biu" and series.nunique(dropna=True) <= _MAX_CATEGORIES:
+        return True
+    return series.dtype.kind not in "iufmM"
+
+
+def _summarised_columns(dataset: Dataset) -> list[str]:
+    """The columns worth a distribution: not the id, projections or file paths."""
+    skip = {dataset.id_column, dataset.file_column}
+    for projection in dataset.projections.values():
+        skip |= {projection.x, projection.y}
+    return [c for c in dataset.columns if c not in skip]
+
+
+def _fmt(number: float) -> str:
+    """A short label for a bin edge."""
+    return f"{number:.3g}"
+
+
+@register
+class Summary(Component):
+    """How many instances pass the filter and are selected, and each column's shape.
+
+    Bars count the instances that pass the filter; their orange part counts the
+    selected ones. With a `group_by`, a table gives the counts per group.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> summary = Summary(pd.DataFrame({"id": [1, 2, 3], "size": ["s", "m", "s"]}))
+    >>> summary.selection.filter = "size == 's'"
+    >>> summary.counts()
+    {'total': 3, 'filtered': 2, 'selected': 0}
+    """
+
+    title = param.String(default="Summary")
+
+    description = param.String(default=(
+        "How many instances pass the filter, and how each column is distributed; "
+        "orange marks the selected instances."))
+
+    columns = param.List(default=None, allow_None=True, item_type=str, doc="""
+        The columns to summarise; all but the id, projections and file paths when None.""")
+
+    max_columns = param.Integer(default=12, bounds=(1, None), doc="""
+        At most this many column distributions are drawn.""")
+
+    def __init__(self, source=None, **params):
+        super().__init__(source, **params)
+        names = self.columns if self.columns is not None else _summarised_columns(self.dataset)
+        self._columns = names[: self.max_columns]
+        self._edges = {
+            name: self._bin_edges(self.dataset.frame[name])
+            for name in self._columns
+            if not _is_categorical(self.dataset.frame[name])
+        }
+
+    @staticmethod
+    def _bin_edges(series: pd.Series) -> np.ndarray:
+        """Histogram edges over the finite values of the whole column."""
+        values = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        values = values[np.isfinite(values)]
+        if not len(values):
+            return np.array([0.0, 1.0])
+        low, high = values.min(), values.max()
+        return np.linspace(low, high if high > low else low + 1, _BINS + 1)
+
+    def counts(self) -> dict[str, int]:
+        """Instances in all, passing the filter, and selected among those."""
+        return {
+            "total": len(self.dataset),
+            "filtered": int(self.selection.filtered_mask.sum()),
+            "selected": int(self.selection.selected_mask.sum()),
+        }
+
+    def distribution(self, column: str) -> pd.DataFrame:
+        """Filtered and selected counts per value (or per bin) of one column."""
+        series = self.dataset.frame[column]
+        filtered, picked = self.selection.filtered_mask, self.selection.selected_mask
+        if column in self._edges:
+            values = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+            edges = self._edges[column]
+            shown = [f"{_fmt(a)} – {_fmt(b)}" for a, b in zip(edges[:-1], edges[1:], strict=True)]
+            return pd.DataFrame({
+                "value": shown,
+                "filtered": np.histogram(values[filtered], edges)[0],
+                "selected": np.histogram(values[picked], edges)[0],
+            })
+        keys = series.astype(object).where(series.notna(), "(missing)").astype(str)
+        table = pd.DataFrame({
+            "value": keys, "filtered": filtered, "selected": picked
+        }).groupby("value", sort=False)[["filtered", "selected"]].sum()
+        table = table.sort_values("filtered", ascending=False, kind="stable").head(10)
+        return table.reset_index()
+
+    def _column_html(self, column: str) -> str:
+        """One column's distribution as rows of bars."""
+        table = self.distribution(column)
+        top = max(int(table["filtered"].max()) if len(table) else 0, 1)
+        rows = []
+        for value, filtered, picked in table.itertuples(index=False):
+            width, part = 100 * filtered / top, 100 * picked / top
+            rows.append(
+                f"<div class='sy-bar-row'><span class='sy-bar-label' title='{escape(value)}'>"
+                f"{escape(value)}</span><span class='sy-bar-track'>"
+                f"<span class='sy-bar' style='width:{width:.1f}%'></span>"
+                f"<span class='sy-bar sy-picked' style='width:{part:.1f}%'></span></span>"
+                f"<span class='sy-bar-count'>{filtered:,}"
+                + (f" <b>({picked:,})</b>" if picked else "")
+                + "</span></div>"
+            )
+        kind = "histogram" if column in self._edges else "top values"
+        return (
+            f"<div class='sy-dist'><div class='sy-dist-title'>{escape(column)} "
+            f"<small>{kind}</small></div>{''.join(rows)}</div>"
+        )
+
+    def _groups_html(self) -> str:
+        """Counts per group, when the selection groups instances."""
+        if not self.selection.group_by:
+            return ""
+        table = self.selection.group_counts()
+        rows = "".join(
+            f"<tr><td>{escape(str(group))}</td><td>{row.filtered:,}</td><td>{row.selected:,}</td></tr>"
+            for group, row in table.iterrows()
+        )
+        names = escape(" · ".join(self.selection.group_by))
+        return (
+            f"<table class='sy-groups'><tr><th>{names}</th><th>instances</th>"
+            f"<th>selected</th></tr>{rows}</table>"
+        )
+
+    @param.depends("selection.revision")
+    def _view(self) -> pn.pane.HTML:
+        counts = self.counts()
+        header = (
+            f"<div class='sy-counts'><span class='sy-count-filtered'>{counts['filtered']:,}"
+            f"</span> of {counts['total']:,} instances pass the filter · "
+            f"<span class='sy-count-selected'>{counts['selected']:,}</span> selected</div>"
+        )
+        body = "".join(self._column_html(column) for column in self._columns)
+        return pn.pane.HTML(
+            header + self._groups_html() + f"<div class='sy-dists'>{body}</div>",
+            stylesheets=[_CSS], sizing_mode="stretch_width",
+        )
+
+    def __panel__(self) -> pn.viewable.Viewable:
+        return self._card(pn.panel(self._view))
+
+
+_CSS = f"""
+.sy-counts {{ font-size: 1.1em; margin: 4px 0 10px; }}
+.sy-count-filtered, .sy-count-selected {{ font-weight: 600; }}
+.sy-dists {{ display: grid; grid-template-columns: repeat(auto-fill, minmax(230px, 1fr));
+  gap: 10px 18px; }}
+.sy-dist-title {{ font-weight: 600; margin-bottom: 2px; }}
+.sy-dist-title small {{ color: #777; font-weight: normal; }}
+.sy-bar-row {{ display: flex; align-items: center; gap: 6px; font-size: 12px; height: 17px; }}
+.sy-bar-label {{ width: 80px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap;
+  text-align: right; color: #444; }}
+.sy-bar-track {{ position: relative; flex: 1; height: 12px; background: #f1f1f1; }}
+.sy-bar {{ position: absolute; left: 0; top: 0; height: 12px; background: {_BAR}; }}
+.sy-bar.sy-picked {{ background: {_PICKED}; }}
+.sy-bar-count {{ width: 70px; color: #333; }}
+.sy-groups {{ border-collapse: collapse; margin-bottom: 10px; font-size: 13px; }}
+.sy-groups td, .sy-groups th {{ padding: 2px 10px; border-bottom: 1px solid #ddd;
+  text-align: left; }}
+"""
