@@ -9,13 +9,13 @@ numbers), and the selected instances are drawn in colour over the rest in grey.
 from __future__ import annotations
 
 import datashader as ds
+import datashader.transfer_functions as tf
 import holoviews as hv
 import holoviews.plotting.bokeh  # noqa: F401  (registers the bokeh backend for opts)
 import numpy as np
 import pandas as pd
 import panel as pn
 import param
-from holoviews.operation.datashader import datashade, dynspread
 
 from ..dataset import Dataset
 from ..predicates import Box
@@ -59,9 +59,6 @@ class Embedding(Component):
         Column whose values colour the points; the label column when None.""")
 
     height = param.Integer(default=420, bounds=(100, None), doc="Plot height in pixels.")
-
-    _base_key = param.Dict(default={}, precedence=-1, doc="""
-        Colour per category of the filtered points; grey while a selection exists.""")
 
     def __init__(self, source=None, **params):
         super().__init__(source, **params)
@@ -138,42 +135,65 @@ class Embedding(Component):
             _category=pd.Categorical(category, categories=self._categories()))
         return hv.Points(data, kdims=self._dimensions, vdims=["_category"])
 
-    def _layer(self, which: str) -> hv.DynamicMap:
-        """A DynamicMap of the filtered ('all') or selected ('picked') points."""
-        def draw(revision):
-            selection = self.selection
-            mask = selection.filtered_mask if which == "all" else selection.selected_mask
-            return self._points(mask)
-        return hv.DynamicMap(draw, streams=[hv.streams.Params(self.selection, ["revision"])])
+    def _shade(self, mask: np.ndarray, canvas: ds.Canvas, key: dict, spread: int):
+        """The drawable instances under `mask` as a datashader image, or None."""
+        frame = self._points(mask).data
+        if not len(frame):
+            return None
+        counts = canvas.points(frame, "x", "y", ds.count_cat("_category"))
+        if not int(counts.sum()):
+            return None
+        return tf.spread(tf.shade(counts, color_key=key, min_alpha=200), px=spread)
 
-    @param.depends("selection.revision", watch=True)
-    def _update_base_key(self) -> None:
-        """Grey out the filtered points while something is selected."""
-        if self.selection.selected is None:
-            self._base_key = self._palette
+    def render(self, x_range=None, y_range=None, width=None, height=None) -> hv.RGB:
+        """The filtered instances as an image, the selected ones drawn on top.
+
+        Only this image reaches the browser: its size is the plot's, whatever the
+        number of instances.
+        """
+        x_range = x_range or self._dimensions[0].range
+        y_range = y_range or self._dimensions[1].range
+        width, height = max(int(width or 600), 50), max(int(height or self.height), 50)
+        canvas = ds.Canvas(plot_width=width, plot_height=height,
+                           x_range=tuple(x_range), y_range=tuple(y_range))
+        selection = self.selection
+        base_key = self._palette if selection.selected is None else dict.fromkeys(
+            self._palette, _REST)
+        layers = [
+            self._shade(selection.filtered_mask, canvas, base_key, 1),
+            self._shade(selection.selected_mask, canvas, self._palette, 2),
+        ]
+        layers = [layer for layer in layers if layer is not None]
+        if layers:
+            image = tf.stack(*layers) if len(layers) > 1 else layers[0]
+            rgba = np.flipud(image.data.view(np.uint8).reshape(height, width, 4))
         else:
-            self._base_key = dict.fromkeys(self._palette, _REST)
+            rgba = np.zeros((height, width, 4), dtype=np.uint8)
+        bounds = (x_range[0], y_range[0], x_range[1], y_range[1])
+        return hv.RGB(rgba, bounds=bounds, kdims=self._dimensions)
 
     def _build_plot(self):
         self._palette = {
             c: _CATEGORY_COLORS[i % len(_CATEGORY_COLORS)]
             for i, c in enumerate(self._categories())
         }
-        self._update_base_key()
-        aggregator = ds.count_cat("_category")
-        base = dynspread(datashade(self._layer("all"), aggregator=aggregator,
-                                   color_key=self.param._base_key, min_alpha=80),
-                         threshold=0.6, max_px=3)
-        picked = dynspread(datashade(self._layer("picked"), aggregator=aggregator,
-                                     color_key=self._palette, min_alpha=160),
-                           threshold=0.8, max_px=4)
-        self._bounds = hv.streams.BoundsXY(source=base)
+        x_range, y_range = self._dimensions[0].range, self._dimensions[1].range
+        streams = [
+            hv.streams.RangeXY(x_range=x_range, y_range=y_range),
+            hv.streams.PlotSize(),
+            hv.streams.Params(self.selection, ["revision"]),
+        ]
+
+        def draw(x_range, y_range, width, height, revision, **_):
+            return self.render(x_range, y_range, width, height)
+
+        plot = hv.DynamicMap(draw, streams=streams)
+        self._bounds = hv.streams.BoundsXY(source=plot)
         self._bounds.add_subscriber(self._on_box)
-        options = dict(
-            tools=["box_select"], active_tools=["box_select"],
-            responsive=True, height=self.height, xaxis=None, yaxis=None,
+        return plot.opts(
+            tools=["box_select"], active_tools=["box_select"], responsive=True,
+            height=self.height, xaxis=None, yaxis=None,
         )
-        return (base * picked).opts({"RGB": options})
 
     def _on_box(self, bounds=None):
         """Turn a finished box gesture into a Box predicate."""

@@ -96,8 +96,9 @@ class Token:
     """One token: its kind, its value, and where it sits in the text.
 
     ``kind`` is one of ``"name"`` (a bare identifier), ``"quoted_name"`` (a
-    backticked name), ``"string"``, ``"number"``, ``"op"``, ``"refused"`` (a character the language
-    does not allow; ``value`` is the message) and ``"end"``.
+    backticked name), ``"string"``, ``"number"``, ``"op"``, ``"refused"`` (a
+    character the language does not allow; ``value`` is the message) and
+    ``"end"``.
     """
 
     kind: str
@@ -158,7 +159,7 @@ def check_length(text: str) -> None:
 
 
 def quote(value: str) -> str:
-    """Quote a piece of user text for a message, shortened and with hidden characters shown."""
+    """Quote user text for a message, shortened and with hidden characters shown."""
     return "'" + shorten(value) + "'"
 
 
@@ -232,7 +233,8 @@ class _Lexer:
         if "f" in prefix.lower():
             return self._fail("f-strings are not allowed; write plain quoted text", start)
         return self._fail(
-            f"string prefixes such as {prefix}'...' are not allowed; write plain quoted text",
+            f"string prefixes such as {prefix}'...' are not allowed; "
+            f"write plain quoted text",
             start,
         )
 
@@ -243,8 +245,8 @@ class _Lexer:
             end += 1
         word = self.text[start:end]
         return self._fail(
-            f"character {describe_char(self.text[position])} is not allowed outside quotes; "
-            f"write a column name with non-ASCII letters in backticks, such as "
+            f"character {describe_char(self.text[position])} is not allowed outside "
+            f"quotes; write a column name with non-ASCII letters in backticks, such as "
             f"`{shorten(word)}`",
             position,
         )
@@ -272,7 +274,9 @@ class _Lexer:
                 is_float = True
                 end = self._skip(_DIGITS, exponent)
         self._check_number_end(start, end)
-        self.tokens.append(Token("number", self._convert_number(start, end, is_float), start, end))
+        self.tokens.append(
+            Token("number", self._convert_number(start, end, is_float), start, end)
+        )
         self.index = end
 
     def _check_number_end(self, start: int, end: int) -> None:
@@ -325,7 +329,7 @@ class _Lexer:
         self.index = end
 
     def _read_quoted(self, closing: str, what: str) -> tuple[str, int]:
-        """Read from the opening quote to ``closing``; return the value and the end index."""
+        """Read from the opening quote to ``closing``; return the value and end index."""
         text = self.text
         start = self.index
         index = start + 1

@@ -133,6 +133,9 @@ KIND_NAMES = {
     "null": "null",
 }
 
+_ASSIGNMENT_MESSAGE = (
+    "'=' is not allowed: to compare, write '=='; assignments are not allowed"
+)
 _DATE_EXAMPLE = 'date("2024-01-31") or date("2024-01-31T10:00")'
 
 
@@ -490,7 +493,8 @@ def parse(text: str, columns: Iterable[str]) -> Expression:
 
     Examples
     --------
-    >>> expr = parse("abs(score - 0.5) < 0.1 and `my col` in ['a', 'b']", ["score", "my col"])
+    >>> text = "abs(score - 0.5) < 0.1 and `my col` in ['a', 'b']"
+    >>> expr = parse(text, ["score", "my col"])
     >>> print(expr)
     abs(score - 0.5) < 0.1 and `my col` in ["a", "b"]
     >>> parse("lable == 1", ["label"])
@@ -520,7 +524,7 @@ def walk(tree: Node | None) -> Iterator[Node]:
 
 
 def format_name(name: str) -> str:
-    """Write a column name as the parser reads it: bare when it can be, else in backticks."""
+    """Write a column name as the parser reads it: bare if it can be, else in backticks."""
     if _is_bare_name(name):
         return name
     escaped = name.replace("\\", "\\\\").replace("`", "\\`")
@@ -555,7 +559,9 @@ def _wrap(node: Node, minimum: int) -> str:
     return f"({text})" if node.precedence < minimum else text
 
 
-def _join_chain(operands: tuple[Node, ...], operators: tuple[str, ...], minimum: int) -> str:
+def _join_chain(
+    operands: tuple[Node, ...], operators: tuple[str, ...], minimum: int
+) -> str:
     """Write ``a op b op c`` with each operand wrapped as needed."""
     parts = [_wrap(operands[0], minimum)]
     for operator, operand in zip(operators, operands[1:], strict=True):
@@ -573,6 +579,7 @@ class _Parser:
         self.column_set = frozenset(columns)
         self.index = 0
         self.depth = 0
+        self.open: list[str] = []
 
     # -- token helpers ---------------------------------------------------------------
 
@@ -726,7 +733,8 @@ class _Parser:
         while not self._at_op("]"):
             if len(items) >= MAX_LIST_ITEMS:
                 raise self._fail(
-                    f"a list may hold at most {MAX_LIST_ITEMS:,} items", self.current.position
+                    f"a list may hold at most {MAX_LIST_ITEMS:,} items",
+                    self.current.position,
                 )
             items.append(self._list_item(opening))
             if self._at_op(","):
@@ -747,7 +755,7 @@ class _Parser:
             return literal
         self._refuse_comprehension(opening)
         raise self._unexpected(
-            "a literal value in the list, such as 1, \"text\", true, null or "
+            'a literal value in the list, such as 1, "text", true, null or '
             'date("2024-01-31")'
         )
 
@@ -798,7 +806,9 @@ class _Parser:
             raise self._fail(
                 "a list [...] is only allowed after 'in' or 'not in'", token.position
             )
-        elif token.kind == "name" and self._peek().kind == "op" and self._peek().value == "(":
+        elif (
+            token.kind == "name" and self._peek().kind == "op" and self._peek().value == "("
+        ):
             node = self._call()
         else:
             node = self._literal() or self._column()
@@ -810,10 +820,14 @@ class _Parser:
         opening = self._advance()
         self._enter(opening)
         if self._at_op(")"):
-            raise self._fail("empty parentheses: write a condition or a value between them",
-                             opening.position)
+            raise self._fail(
+                "empty parentheses: write a condition or a value between them",
+                opening.position,
+            )
+        self.open.append("(")
         node = self._disjunction()
         self._expect_op(")", f"to close the '(' at column {opening.position + 1}")
+        self.open.pop()
         self.depth -= 1
         return node
 
@@ -834,7 +848,11 @@ class _Parser:
         if token.value in _NULL_WORDS:
             self._advance()
             return Null(position=token.position)
-        if token.value == "date" and self._peek().kind == "op" and self._peek().value == "(":
+        if (
+            token.value == "date"
+            and self._peek().kind == "op"
+            and self._peek().value == "("
+        ):
             return self._date()
         return None
 
@@ -868,18 +886,14 @@ class _Parser:
         opening = self._advance()
         self._enter(opening)
         arguments: list[Node] = []
+        self.open.append(function)
         if not self._at_op(")"):
             arguments.append(self._disjunction())
             while self._at_op(","):
                 self._advance()
                 arguments.append(self._disjunction())
-        if self._at_op("="):
-            raise self._fail(
-                f"keyword arguments are not allowed; {function}() takes its arguments "
-                f"in order",
-                self.current.position,
-            )
         self._expect_op(")", f"to close the call to {function}()")
+        self.open.pop()
         self.depth -= 1
         canonical = _ALIASES.get(function, function)
         node = Call(canonical, tuple(arguments), position=name.position)
@@ -892,7 +906,9 @@ class _Parser:
         if token.kind == "quoted_name":
             name = str(token.value)
             if name not in self.column_set:
-                raise self._fail(self._unknown_name_message(name, quoted=True), token.position)
+                raise self._fail(
+                    self._unknown_name_message(name, quoted=True), token.position
+                )
             self._advance()
             return Column(name, position=token.position)
         if token.kind != "name" or token.value in _GRAMMAR_WORDS:
@@ -900,6 +916,7 @@ class _Parser:
         self._refuse_keyword(token)
         name = str(token.value)
         self._refuse_attribute(token)
+        self._refuse_assignment(token)
         if name not in self.column_set:
             raise self._fail(self._unknown_name_message(name, quoted=False), token.position)
         self._advance()
@@ -914,10 +931,7 @@ class _Parser:
             return self._fail(str(token.value), token.position)
         self._refuse_keyword(token)
         if self._at_op("="):
-            return self._fail(
-                "'=' is not allowed: to compare, write '=='; assignments are not allowed",
-                token.position,
-            )
+            return self._fail(_ASSIGNMENT_MESSAGE, token.position)
         if self._at_op("."):
             return self._fail("attribute access with '.' is not allowed", token.position)
         previous = self._previous()
@@ -970,11 +984,27 @@ class _Parser:
         message = f"subscripts such as {quote(name + '[...]')} are not allowed"
         matches = [col for col in self.columns if col.startswith(name + "[")][:1]
         if matches:
-            message += f"; to mean the column, write it in backticks: `{shorten(matches[0])}`"
+            message += (
+                f"; to mean the column, write it in backticks: `{shorten(matches[0])}`"
+            )
         raise self._fail(message, following.position)
 
+    def _refuse_assignment(self, token: Token) -> None:
+        """Refuse ``name = ...``: a keyword argument inside a call, else an assignment."""
+        following = self._peek()
+        if following.kind != "op" or following.value != "=":
+            return
+        if self.open and self.open[-1] != "(":
+            function = self.open[-1]
+            raise self._fail(
+                f"keyword arguments such as {quote(str(token.value) + '=')} are not "
+                f"allowed; {function}() takes its arguments in order",
+                token.position,
+            )
+        raise self._fail(_ASSIGNMENT_MESSAGE, following.position)
+
     def _refuse_postfix(self, node: Node) -> None:
-        """Refuse '.', '[' or '(' right after a value: no attributes, subscripts or calls."""
+        """Refuse '.', '[' or '(' after a value: no attributes, subscripts or calls."""
         token = self.current
         if token.kind != "op" or token.value not in (".", "[", "("):
             return
@@ -1049,7 +1079,8 @@ class _Parser:
         if where == "a filter":
             message = (
                 f"a filter must be a condition that is true or false for each instance, "
-                f"such as score > 0.5; found {quote(str(node))}, which is {KIND_NAMES[kind]}"
+                f"such as score > 0.5; found {quote(str(node))}, "
+                f"which is {KIND_NAMES[kind]}"
             )
         else:
             message = (
@@ -1133,7 +1164,10 @@ def compare_problem(left: str | None, operator: str, right: str | None) -> str:
     if "null" in (left, right):
         if operator in ("==", "!="):
             return ""
-        return "null can only be compared with == or !=; to find missing values write isnull(x)"
+        return (
+            "null can only be compared with == or !=; to find missing values "
+            "write isnull(x)"
+        )
     if left is None or right is None:
         return ""
     if left != right:
