@@ -18,7 +18,7 @@ def test_missing_id_column_names_it_and_suggests(animals):
     with pytest.raises(DatasetError, match=r"id column 'ident' is not in the table") as info:
         Dataset(animals, id_column="ident")
     assert "id_column=None" in str(info.value)
-    with pytest.raises(DatasetError, match=r"Did you mean 'id'"):
+    with pytest.raises(DatasetError, match=r"Did you mean 'idd'"):
         Dataset(animals.rename(columns={"id": "idd"}), id_column="id")
 
 

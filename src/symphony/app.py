@@ -42,17 +42,17 @@ class Toolbar(pn.viewable.Viewer):
         super().__init__(selection=selection, **params)
         dataset = selection.dataset
         self._filter = pn.widgets.TextInput(
-            name="Filter", value=selection.filter, sizing_mode="stretch_width",
+            label="Filter", value=selection.filter, sizing_mode="stretch_width",
             placeholder="e.g. label != prediction and confidence < 0.6",
             css_classes=["sy-filter"],
         )
         self._filter.param.watch(self._on_filter, "value")
         self._group_by = pn.widgets.MultiChoice(
-            name="Group by", options=[c for c in dataset.columns if c != dataset.id_column],
+            label="Group by", options=[c for c in dataset.columns if c != dataset.id_column],
             value=list(selection.group_by), width=240,
         )
         self._group_by.param.watch(self._on_group_by, "value")
-        self._clear = pn.widgets.Button(name="Clear", button_type="light", width=90,
+        self._clear = pn.widgets.Button(label="Clear", button_type="light", width=90,
                                         align="end", css_classes=["sy-clear"])
         self._clear.on_click(lambda event: self.selection.clear())
         selection.param.watch(self._on_selection, ["filter", "group_by"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from html import escape
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -67,7 +68,14 @@ def serve(args: argparse.Namespace) -> int:
         return 2
 
     def session():
-        return Symphony(dataset, title=title).template()
+        try:
+            return Symphony(dataset, title=title).template()
+        except Exception as error:  # a broken page must say so, not show a traceback
+            logging.getLogger("symphony.serve").exception("building a session failed")
+            return pn.pane.Alert(
+                f"The dashboard could not be built: {escape(str(error))}. "
+                "The server log has the details.", alert_type="danger",
+            )
 
     host = "localhost" if args.address in ("127.0.0.1", "0.0.0.0", "::") else args.address
     origins = [f"{host}:{args.port}", f"127.0.0.1:{args.port}",

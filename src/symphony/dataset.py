@@ -88,7 +88,10 @@ def _few(values: Sequence[Any], limit: int = 5) -> str:
 
 def _suggest(name: str, columns: Sequence[str]) -> str:
     """A ' Did you mean ...?' hint for a mistyped column name, or ''."""
-    close = difflib.get_close_matches(name, [str(c) for c in columns], n=3, cutoff=0.6)
+    names = [str(c) for c in columns]
+    close = difflib.get_close_matches(name, names, n=3, cutoff=0.6)
+    close += [c for c in names if c.lower().startswith(name.lower()) and c not in close]
+    close = close[:3]
     return f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""
 
 
@@ -180,7 +183,7 @@ class Dataset(param.Parameterized):
         ids = frame[id_column]
         missing = ids.isna()
         if missing.any():
-            rows = list(np.flatnonzero(missing.to_numpy()))
+            rows = [int(i) for i in np.flatnonzero(missing.to_numpy())]
             raise DatasetError(
                 f"The id column '{id_column}' has {int(missing.sum())} missing values "
                 f"(rows {_few(rows)}); every instance needs an id."

@@ -262,8 +262,8 @@ class InstanceGrid(Component):
         )
 
     def _pager(self) -> pn.Row:
-        previous = pn.widgets.Button(name="‹ previous", width=100)
-        following = pn.widgets.Button(name="next ›", width=100)
+        previous = pn.widgets.Button(label="‹ previous", width=100)
+        following = pn.widgets.Button(label="next ›", width=100)
         previous.on_click(lambda event: self._turn(-1))
         following.on_click(lambda event: self._turn(+1))
         return pn.Row(previous, following, self._header)
@@ -328,7 +328,7 @@ class InstanceGrid(Component):
             self.param.watch(update, ["page", "page_size"])
             self.selection.param.watch(update, ["revision"])
             body = table
-        return self._card(self._pager(), pn.Row(body, self._detail))
+        return self._card(self._pager(), pn.Row(body, self._detail, sizing_mode="stretch_width"))
 
 
 def _data_url(path, size: int) -> str:

@@ -29,6 +29,13 @@ _QUOTES = frozenset("'\"")
 _SINGLE_OPS = frozenset("+-*/%()[],&|~<>=.")
 _DOUBLE_OPS = frozenset(("==", "!=", "<=", ">="))
 _HIDDEN_CATEGORIES = frozenset(("Cc", "Cf", "Cs", "Zl", "Zp"))
+_CATEGORY_NAMES = {
+    "Cc": "a control character",
+    "Cf": "a format character",
+    "Cs": "a surrogate",
+    "Co": "a private-use character",
+    "Cn": "an unassigned code point",
+}
 _STRING_PREFIXES = frozenset(("r", "b", "u", "f", "rb", "br", "fr", "rf"))
 
 _REFUSED = {
@@ -37,6 +44,7 @@ _REFUSED = {
     "<<": "'<<' (bit shift) is not allowed",
     ">>": "'>>' (bit shift) is not allowed",
     ":=": "':=' (assignment) is not allowed; to compare, write '=='",
+    "<>": "'<>' is not allowed; write '!='",
     "@": "'@' references to Python variables are not allowed; write the value itself",
     "{": "braces are not allowed: a filter has no sets or dicts",
     "}": "braces are not allowed: a filter has no sets or dicts",
@@ -174,7 +182,8 @@ def describe_char(char: str) -> str:
     """Name a character for a message: itself when visible, else its code point and name."""
     if char.isprintable() and not char.isspace():
         return repr(char)
-    name = unicodedata.name(char, "unnamed character")
+    category = unicodedata.category(char)
+    name = unicodedata.name(char, "") or _CATEGORY_NAMES.get(category, "unnamed")
     return f"U+{ord(char):04X} ({name})"
 
 

@@ -540,7 +540,7 @@ def describe(node: Node) -> str:
 
 def _quote_name(name: str) -> str:
     """A column name in quotes, or in backticks when it needs them."""
-    return quote(name) if _is_bare_name(name) else "`" + shorten(name) + "`"
+    return quote(name) if _is_bare_name(name) else shorten(format_name(name))
 
 
 def _is_bare_name(name: str) -> bool:
@@ -625,10 +625,10 @@ class _Parser:
             )
         self.depth += 1
 
-    def _expect_op(self, value: str, what: str) -> Token:
+    def _expect_op(self, value: str, note: str) -> Token:
         """Consume the operator ``value`` or fail saying it was expected."""
         if not self._at_op(value):
-            raise self._unexpected(f"{quote(value)} {what}")
+            raise self._unexpected(quote(value), note)
         return self._advance()
 
     # -- grammar ---------------------------------------------------------------------
@@ -639,7 +639,8 @@ class _Parser:
             return None
         tree = self._disjunction()
         if self.current.kind != "end":
-            raise self._unexpected("'and', 'or' or the end of the text")
+            note = "there is no '(' for it to close" if self._at_op(")") else ""
+            raise self._unexpected("'and', 'or' or the end of the text", note)
         self._check_condition(tree, "a filter")
         return tree
 
@@ -697,7 +698,7 @@ class _Parser:
             return node
         if self._at_word("not"):
             self._advance()
-            raise self._unexpected("'in' after 'not'")
+            raise self._unexpected("'in'")
         if not self._at_op(*COMPARE_OPS):
             return first
         operands, operators = [first], []
@@ -718,9 +719,9 @@ class _Parser:
         negated = self._at_word("not")
         if negated:
             self._advance()
-        word = self._advance()
+        self._advance()
         if not self._at_op("["):
-            raise self._unexpected(f"a list such as [1, 2] after {quote(str(word.value))}")
+            raise self._unexpected("a list such as [1, 2]")
         items = self._list()
         node = Membership(operand, items, negated, position=operand.position)
         self._check_membership(node)
@@ -740,7 +741,9 @@ class _Parser:
             if self._at_op(","):
                 self._advance()
             elif not self._at_op("]"):
-                raise self._unexpected("',' or ']' in the list")
+                raise self._unexpected(
+                    "',' or ']'", "a list holds values separated by commas"
+                )
         self._advance()
         return tuple(items)
 
@@ -755,8 +758,9 @@ class _Parser:
             return literal
         self._refuse_comprehension(opening)
         raise self._unexpected(
-            'a literal value in the list, such as 1, "text", true, null or '
-            'date("2024-01-31")'
+            "a value",
+            'a list holds only literal values, such as 1, "text", true, null or '
+            'date("2024-01-31")',
         )
 
     def _sum(self) -> Node:
@@ -826,7 +830,7 @@ class _Parser:
             )
         self.open.append("(")
         node = self._disjunction()
-        self._expect_op(")", f"to close the '(' at column {opening.position + 1}")
+        self._expect_op(")", f"the '(' at column {opening.position + 1} is never closed")
         self.open.pop()
         self.depth -= 1
         return node
@@ -862,9 +866,9 @@ class _Parser:
         self._advance()
         argument = self.current
         if argument.kind != "string":
-            raise self._unexpected(f"quoted text in date(), such as {_DATE_EXAMPLE}")
+            raise self._unexpected("quoted text", f"write dates as {_DATE_EXAMPLE}")
         self._advance()
-        self._expect_op(")", "to close date(); it takes one quoted date")
+        self._expect_op(")", "date() takes one quoted date")
         value = str(argument.value)
         if not _is_iso_date(value):
             raise self._fail(
@@ -892,7 +896,12 @@ class _Parser:
             while self._at_op(","):
                 self._advance()
                 arguments.append(self._disjunction())
-        self._expect_op(")", f"to close the call to {function}()")
+        if not self._at_op(")"):
+            raise self._unexpected(
+                "',' or ')'",
+                f"the call to {function}() at column {name.position + 1} is never closed",
+            )
+        self._advance()
         self.open.pop()
         self.depth -= 1
         canonical = _ALIASES.get(function, function)
@@ -924,8 +933,8 @@ class _Parser:
 
     # -- refusals ----------------------------------------------------------------------
 
-    def _unexpected(self, expected: str) -> FilterError:
-        """Say what was expected here and what was found instead."""
+    def _unexpected(self, expected: str, note: str = "") -> FilterError:
+        """Say what was expected here and what was found instead, and maybe why."""
         token = self.current
         if token.kind == "refused":
             return self._fail(str(token.value), token.position)
@@ -938,11 +947,11 @@ class _Parser:
         after = ""
         if previous is not None and previous.kind != "end":
             after = f" after {previous.describe()}"
-        return self._fail(
+        message = (
             f"expected {expected}{after} at column {token.position + 1}, "
-            f"found {token.describe()}",
-            token.position,
+            f"found {token.describe()}"
         )
+        return self._fail(f"{message}; {note}" if note else message, token.position)
 
     def _refuse_keyword(self, token: Token) -> None:
         """Refuse Python keywords, which mean nothing in a filter."""
@@ -992,6 +1001,8 @@ class _Parser:
     def _refuse_assignment(self, token: Token) -> None:
         """Refuse ``name = ...``: a keyword argument inside a call, else an assignment."""
         following = self._peek()
+        if following.kind == "refused" and following.end - following.position == 2:
+            raise self._fail(str(following.value), following.position)
         if following.kind != "op" or following.value != "=":
             return
         if self.open and self.open[-1] != "(":
@@ -1037,7 +1048,7 @@ class _Parser:
 
     def _unknown_name_message(self, name: str, quoted: bool) -> str:
         """Say that a name is not a column, with close matches or a backtick hint."""
-        shown = "`" + shorten(name) + "`" if quoted else quote(name)
+        shown = shorten(format_name(name)) if quoted else quote(name)
         message = f"{shown} is not a column"
         if not quoted and name.startswith("__"):
             return message + "; names starting with '__' are not allowed"
