@@ -52,7 +52,7 @@ class Toolbar(pn.viewable.Viewer):
             value=list(selection.group_by), width=240,
         )
         self._group_by.param.watch(self._on_group_by, "value")
-        self._clear = pn.widgets.Button(label="Clear", button_type="light", width=90,
+        self._clear = pn.widgets.Button(label="Clear", width=90,
                                         align="end", css_classes=["sy-clear"])
         self._clear.on_click(lambda event: self.selection.clear())
         selection.param.watch(self._on_selection, ["filter", "group_by"])

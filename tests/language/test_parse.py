@@ -3,8 +3,9 @@
 import pytest
 
 import symphony.language
+import symphony.language.parser
 from symphony.language import Expression, FilterError, parse
-from symphony.language.lexer import MAX_DEPTH, MAX_DIGITS, MAX_LIST_ITEMS, MAX_TEXT_LENGTH
+from symphony.language.lexer import MAX_DEPTH, MAX_DIGITS, MAX_TEXT_LENGTH
 from symphony.language.parser import (
     And,
     Arithmetic,
@@ -71,7 +72,10 @@ def test_public_names():
         (
             "score - 1 - 2 > 0",
             Compare(
-                (Arithmetic((Column("score"), Number(1), Number(2)), ("-", "-")), Number(0)),
+                (
+                    Arithmetic((Column("score"), Number(1), Number(2)), ("-", "-")),
+                    Number(0),
+                ),
                 (">",),
             ),
         ),
@@ -108,7 +112,10 @@ def test_public_names():
             "when > date('2024-01-31')",
             Compare((Column("when"), Date("2024-01-31")), (">",)),
         ),
-        ("date > date('2024-01-31')", Compare((Column("date"), Date("2024-01-31")), (">",))),
+        (
+            "date > date('2024-01-31')",
+            Compare((Column("date"), Date("2024-01-31")), (">",)),
+        ),
         ("`for` == True", Compare((Column("for"), Boolean(True)), ("==",))),
         ("label == None", Compare((Column("label"), Null()), ("==",))),
     ],
@@ -231,13 +238,13 @@ def test_canonical_text(text, canonical):
     assert parse(canonical, COLUMNS) == expr
 
 
-def test_canonical_names_that_need_backticks():
-    for name in ["and", "True", "null", "lambda", "__x", "1a", "a b", "a`b", "a\\b", "é", ""]:
-        if not name:
-            continue
-        expr = parse(f"{str(parse('`x` > 1', ['x'])).replace('x', '')}", [])
-        expr = parse(Compare((Column(name), Number(1)), (">",)).__str__(), [name])
-        assert expr.columns == frozenset([name])
+@pytest.mark.parametrize(
+    "name",
+    ["and", "True", "null", "lambda", "__x", "1a", "a b", "a`b", "a\\b", "é", "date"],
+)
+def test_names_round_trip(name):
+    tree = Compare((Column(name), Number(1)), (">",))
+    assert parse(str(tree), [name]).tree == tree
 
 
 @pytest.mark.parametrize(
@@ -245,7 +252,7 @@ def test_canonical_names_that_need_backticks():
     [
         "score > 0.5",
         "abs(score - 0.5) < 0.1 and label != prediction",
-        "not (flag or score >= 1) and contains(lower(caption), \"dog's\")",
+        'not (flag or score >= 1) and contains(lower(caption), "dog\'s")',
         "`my col` % 3 == 1 or `a.b` / 2 * 3 - 1 < -4",
         "label in [1, -2, 'a', null, date('2024-01-31')]",
         "date('2024-01-01') <= when < date('2024-02-01T12:30:15.5')",
@@ -282,9 +289,7 @@ def test_error_layout():
     error = error_of("score > 0.5 and label ==")
     assert error.text == "score > 0.5 and label =="
     assert error.position == 24
-    assert error.message == (
-        "expected a value after '==' at column 25, found end of text"
-    )
+    assert error.message == ("expected a value after '==' at column 25, found end of text")
     assert str(error) == (
         "expected a value after '==' at column 25, found end of text\n"
         "  score > 0.5 and label ==\n"
@@ -372,11 +377,15 @@ def test_unknown_column_suggests_backticks():
         ),
         ("lambda x: x", "lambda functions are not allowed", 0),
         ("[c for c in label]", "comprehensions ('[... for ...]') are not allowed", 0),
-        ("label in [c for c in label]", "comprehensions ('[... for ...]') are not allowed", 9),
+        (
+            "label in [c for c in label]",
+            "comprehensions ('[... for ...]') are not allowed",
+            9,
+        ),
         (
             "for",
-            "comprehensions and loops ('for') are not allowed; to mean the column, write it "
-            "in backticks: `for`",
+            "comprehensions and loops ('for') are not allowed; to mean the column, "
+            "write it in backticks: `for`",
             0,
         ),
         (
@@ -402,7 +411,11 @@ def test_unknown_column_suggests_backticks():
             "string prefixes such as rb'...' are not allowed; write plain quoted text",
             0,
         ),
-        ("__class__", "'__class__' is not a column; names starting with '__' are not allowed", 0),
+        (
+            "__class__",
+            "'__class__' is not a column; names starting with '__' are not allowed",
+            0,
+        ),
         (
             "score = 1",
             "'=' is not allowed: to compare, write '=='; assignments are not allowed",
@@ -476,12 +489,15 @@ def test_refused_constructs(text, message, position):
             "score in [1] == true",
             "'in' cannot be chained with other comparisons; add parentheses",
         ),
-        ("score < 1 in [1]", "'in' cannot be chained with other comparisons; add parentheses"),
+        (
+            "score < 1 in [1]",
+            "'in' cannot be chained with other comparisons; add parentheses",
+        ),
         ("score not 1", "expected 'in' after 'not' at column 11, found the number 1"),
         (
             "contains(caption 'x')",
-            "expected ',' or ')' after 'caption' at column 18, found the text 'x'; the call "
-            "to contains() at column 1 is never closed",
+            "expected ',' or ')' after 'caption' at column 18, found the text 'x'; "
+            "the call to contains() at column 1 is never closed",
         ),
         ("'abc", "quoted text starting at column 1 has no closing '"),
         ('label == "abc', 'quoted text starting at column 10 has no closing "'),
@@ -513,7 +529,10 @@ def test_refused_constructs(text, message, position):
             "character U+202E (RIGHT-TO-LEFT OVERRIDE) is not allowed in quoted text",
         ),
         ("score\x00 > 1", "character U+0000 (a control character) is not allowed"),
-        ("label == '\ud800'", "character U+D800 (a surrogate) is not allowed in quoted text"),
+        (
+            "label == '\ud800'",
+            "character U+D800 (a surrogate) is not allowed in quoted text",
+        ),
         ("score > 1 €", "character '€' is not allowed"),
     ],
 )
@@ -536,19 +555,22 @@ def test_syntax_errors(text, message):
         ),
         (
             "flag and 1",
-            "each side of 'and' needs a condition, such as score > 0.5; found '1', which is "
-            "a number",
+            "each side of 'and' needs a condition, such as score > 0.5; found '1', "
+            "which is a number",
         ),
         (
             "abs(score) or flag",
             "each side of 'or' needs a condition, such as score > 0.5; found 'abs(score)', "
             "which is a number",
         ),
-        ("not 'a'", "'not' needs a condition, such as score > 0.5; found '\"a\"', which is text"),
+        (
+            "not 'a'",
+            "'not' needs a condition, such as score > 0.5; found '\"a\"', which is text",
+        ),
         (
             "contains(score, 1)",
             "the second argument of contains() must be quoted text, such as "
-            'contains(caption, "dog"); found \'1\'',
+            "contains(caption, \"dog\"); found '1'",
         ),
         (
             "startswith(caption, label)",
@@ -568,7 +590,10 @@ def test_syntax_errors(text, message):
         ("contains(caption)", 'contains() takes 2 arguments (caption, "dog"); found 1'),
         ("isnull()", "isnull() takes 1 argument (x); found 0"),
         ("isna(label, score)", "isna() takes 1 argument (x); found 2"),
-        ("abs('a') > 1", "arithmetic with abs() needs numbers; found '\"a\"', which is text"),
+        (
+            "abs('a') > 1",
+            "arithmetic with abs() needs numbers; found '\"a\"', which is text",
+        ),
         ("1 + 'a' > 1", "arithmetic with '+' needs numbers; found '\"a\"', which is text"),
         ("-'a' > 1", "arithmetic with '-' needs numbers; found '\"a\"', which is text"),
         ("'a' < 1", "cannot compare '\"a\"' < '1': text cannot be compared with a number"),
@@ -605,8 +630,8 @@ def test_syntax_errors(text, message):
         ),
         (
             "when > date('2024-01-31', 1)",
-            "expected ')' after the text '2024-01-31' at column 25, found ','; date() takes "
-            "one quoted date",
+            "expected ')' after the text '2024-01-31' at column 25, found ','; "
+            "date() takes one quoted date",
         ),
     ],
 )
@@ -616,13 +641,21 @@ def test_type_errors_found_while_parsing(text, message):
 
 @pytest.mark.parametrize(
     "text",
-    ["2024-01-31", "2024-01-31T10:00", "2024-01-31 10:00", "2024-01-31T10:00:59", "2024-01-31T10:00:59.123456"],
+    [
+        "2024-01-31",
+        "2024-01-31T10:00",
+        "2024-01-31 10:00",
+        "2024-01-31T10:00:59",
+        "2024-01-31T10:00:59.123456",
+    ],
 )
 def test_date_formats(text):
     assert parse(f"when > date('{text}')", COLUMNS).tree.operands[1] == Date(text)
 
 
-@pytest.mark.parametrize("text", ["2024-1-31", "20240131", "2024-W05-3", "2024-01-31T10", "2024-02-30"])
+@pytest.mark.parametrize(
+    "text", ["2024-1-31", "20240131", "2024-W05-3", "2024-01-31T10", "2024-02-30"]
+)
 def test_bad_dates(text):
     assert error_of(f"when > date('{text}')").message.startswith("date() needs a date")
 
@@ -663,11 +696,16 @@ def test_depth_bound(opening, closing):
     )
 
 
-def test_list_bound():
-    items = ", ".join(["1"] * MAX_LIST_ITEMS)
-    assert len(parse(f"score in [{items}]", COLUMNS).tree.items) == MAX_LIST_ITEMS
-    error = error_of(f"score in [{items}, 1]")
-    assert error.message == "a list may hold at most 1,000 items"
+def test_list_bound(monkeypatch):
+    # 1,000 one-digit items and their commas already pass the length limit, so the
+    # list limit is a second line of defence; lower it to see it work.
+    items = ",".join(["1"] * 900)
+    assert len(parse(f"score in [{items}]", COLUMNS).tree.items) == 900
+    monkeypatch.setattr(symphony.language.parser, "MAX_LIST_ITEMS", 3)
+    assert len(parse("score in [1, 2, 3]", COLUMNS).tree.items) == 3
+    error = error_of("score in [1, 2, 3, 4]")
+    assert error.message == "a list may hold at most 3 items"
+    assert error.position == 19
 
 
 def test_digits_bound():
@@ -680,10 +718,10 @@ def test_digits_bound():
 
 
 def test_long_flat_chains_make_shallow_trees():
-    text = " or ".join(["flag"] * 300)
+    text = " or ".join(["flag"] * 200)
     tree = parse(text, COLUMNS).tree
-    assert isinstance(tree, Or) and len(tree.operands) == 300
-    tree = parse("score" + " + score" * 300 + " > 1", COLUMNS).tree
+    assert isinstance(tree, Or) and len(tree.operands) == 200
+    tree = parse("score" + "+score" * 300 + " > 1", COLUMNS).tree
     assert len(tree.operands[0].operands) == 301
 
 

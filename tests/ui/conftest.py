@@ -27,13 +27,15 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_for_http(url: str, process: subprocess.Popen, timeout: float = 180) -> None:
+def wait_for_http(url: str, process: subprocess.Popen, log: Path,
+                  timeout: float = 180) -> None:
     """Wait until `url` answers, failing early with the server's output if it dies."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            output = process.stdout.read() if process.stdout else ""
-            raise RuntimeError(f"server exited with {process.returncode}:\n{output}")
+            raise RuntimeError(
+                f"server exited with {process.returncode}:\n{log.read_text()}"
+            )
         try:
             with urllib.request.urlopen(url, timeout=5):
                 return
@@ -49,21 +51,24 @@ def example_cache(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def serve():
+def serve(tmp_path_factory):
     """Start `symphony serve ARGS` on a free loopback port; yields a starter."""
     processes: list[subprocess.Popen] = []
+    logs = tmp_path_factory.mktemp("server-logs")
 
     def start(*args: str, env: dict | None = None) -> str:
         port = free_port()
         command = [sys.executable, "-m", "symphony.cli", "serve", *args,
                    "--port", str(port), "--address", "127.0.0.1"]
-        process = subprocess.Popen(
-            command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-            env={**os.environ, **(env or {})},
-        )
+        log = logs / f"serve-{port}.log"
+        with log.open("w") as output:
+            process = subprocess.Popen(
+                command, stdout=output, stderr=subprocess.STDOUT,
+                env={**os.environ, **(env or {})},
+            )
         processes.append(process)
         url = f"http://127.0.0.1:{port}/"
-        wait_for_http(url, process)
+        wait_for_http(url, process, log)
         return url
 
     yield start
