@@ -2,8 +2,27 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pandas as pd
 import pytest
+
+
+@pytest.fixture(scope="session")
+def example_cache(tmp_path_factory) -> Path:
+    """The digits example's cache folder, shared by every test of the session.
+
+    Honours SYMPHONY_CACHE when set; otherwise a fresh folder, so the example is
+    built once per run exactly as a new user's first run builds it.
+    """
+    if os.environ.get("SYMPHONY_CACHE"):
+        yield Path(os.environ["SYMPHONY_CACHE"])
+        return
+    folder = tmp_path_factory.mktemp("cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SYMPHONY_CACHE", str(folder))
+        yield folder
 
 
 @pytest.fixture

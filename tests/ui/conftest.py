@@ -45,12 +45,6 @@ def wait_for_http(url: str, process: subprocess.Popen, log: Path,
 
 
 @pytest.fixture(scope="session")
-def example_cache(tmp_path_factory) -> Path:
-    """A cache folder for the digits example, shared by the session's servers."""
-    return Path(os.environ.get("SYMPHONY_CACHE") or tmp_path_factory.mktemp("cache"))
-
-
-@pytest.fixture(scope="session")
 def serve(tmp_path_factory):
     """Start `symphony serve ARGS` on a free loopback port; yields a starter."""
     processes: list[subprocess.Popen] = []
