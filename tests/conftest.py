@@ -28,12 +28,14 @@ def example_cache(tmp_path_factory) -> Path:
 @pytest.fixture
 def animals() -> pd.DataFrame:
     """Eight instances with labels, predictions, a confidence and a projection."""
-    return pd.DataFrame({
-        "id": [f"r{i}" for i in range(1, 9)],
-        "label": ["cat", "cat", "dog", "dog", "cat", "dog", "bird", "bird"],
-        "prediction": ["cat", "dog", "dog", "cat", "cat", "dog", "bird", "cat"],
-        "confidence": [0.9, 0.55, 0.8, 0.4, 0.95, 0.7, 0.6, 0.3],
-        "split": ["train", "test", "train", "test", "train", "train", "test", "test"],
-        "projection_tsne_x": [0.0, 1.0, float("nan"), 2.0, 3.0, float("nan"), 1.0, 2.0],
-        "projection_tsne_y": [0.0, 1.0, 1.0, float("nan"), 3.0, 0.5, 2.0, 2.0],
-    })
+    return pd.DataFrame(
+        {
+            "id": [f"r{i}" for i in range(1, 9)],
+            "label": ["cat", "cat", "dog", "dog", "cat", "dog", "bird", "bird"],
+            "prediction": ["cat", "dog", "dog", "cat", "cat", "dog", "bird", "cat"],
+            "confidence": [0.9, 0.55, 0.8, 0.4, 0.95, 0.7, 0.6, 0.3],
+            "split": ["train", "test", "train", "test", "train", "train", "test", "test"],
+            "projection_tsne_x": [0.0, 1.0, float("nan"), 2.0, 3.0, float("nan"), 1.0, 2.0],
+            "projection_tsne_y": [0.0, 1.0, 1.0, float("nan"), 3.0, 0.5, 2.0, 2.0],
+        }
+    )

@@ -15,7 +15,9 @@ def test_roles_found_by_usual_names(animals):
 
 
 def test_missing_id_column_names_it_and_suggests(animals):
-    with pytest.raises(DatasetError, match=r"id column 'ident' is not in the table") as info:
+    with pytest.raises(
+        DatasetError, match=r"id column 'ident' is not in the table"
+    ) as info:
         Dataset(animals, id_column="ident")
     assert "id_column=None" in str(info.value)
     with pytest.raises(DatasetError, match=r"Did you mean 'idd'"):
@@ -41,8 +43,11 @@ def test_id_column_none_numbers_rows():
 
 def test_reads_arrow_parquet_csv_and_feather(animals, tmp_path):
     assert len(Dataset(pa.Table.from_pandas(animals))) == 8
-    for suffix, write in ((".parquet", animals.to_parquet), (".feather", animals.to_feather),
-                          (".csv", lambda p: animals.to_csv(p, index=False))):
+    for suffix, write in (
+        (".parquet", animals.to_parquet),
+        (".feather", animals.to_feather),
+        (".csv", lambda p: animals.to_csv(p, index=False)),
+    ):
         path = tmp_path / f"table{suffix}"
         write(path)
         assert list(Dataset(path).ids) == list(animals["id"])
@@ -57,12 +62,16 @@ def test_unknown_file_type_and_missing_file(tmp_path):
 
 
 def test_wrong_role_column_is_named(animals):
-    with pytest.raises(DatasetError, match=r"prediction='pred' .* Did you mean 'prediction'"):
+    with pytest.raises(
+        DatasetError, match=r"prediction='pred' .* Did you mean 'prediction'"
+    ):
         Dataset(animals, prediction="pred")
 
 
 def test_unknown_projection_lists_known(animals):
-    with pytest.raises(DatasetError, match=r"No projection named 'umap'; the table has 'tsne'"):
+    with pytest.raises(
+        DatasetError, match=r"No projection named 'umap'; the table has 'tsne'"
+    ):
         Dataset(animals).projection("umap")
 
 
@@ -76,8 +85,13 @@ def test_files_resolve_only_under_root(tmp_path):
     ds = Dataset(df, files=root)
     assert ds.file_column == "image" and ds.instance_kind == "image"
     assert ds.file_of(0) == (root / "images" / "a.png").resolve()
-    for bad in ("../secret.txt", "/etc/passwd", "images/../../secret.txt", "link.txt",
-                "a\x00b"):
+    for bad in (
+        "../secret.txt",
+        "/etc/passwd",
+        "images/../../secret.txt",
+        "link.txt",
+        "a\x00b",
+    ):
         with pytest.raises(FileAccessError):
             ds.resolve_file(bad)
 

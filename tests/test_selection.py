@@ -40,7 +40,9 @@ def test_invalid_filter_keeps_last_valid_masks(selection):
 
 
 def test_selection_survives_filter_changes(animals):
-    selection = Selection(Dataset(pd.DataFrame({"id": list("abcde"), "num": [1, 2, 3, 5, 6]})))
+    selection = Selection(
+        Dataset(pd.DataFrame({"id": list("abcde"), "num": [1, 2, 3, 5, 6]}))
+    )
     selection.filter = "num >= 3"
     selection.select_ids([selection.rows()["id"].iloc[0]])
     assert ids(selection.selected_rows()) == ["c"]
@@ -51,17 +53,26 @@ def test_selection_survives_filter_changes(animals):
 def test_one_revision_per_batched_change(selection):
     revisions = []
     selection.param.watch(lambda event: revisions.append(event.new), "revision")
-    selection.param.update(filter="split == 'train'", selected=Ids(("r1",)),
-                           group_by=["label"])
+    selection.param.update(
+        filter="split == 'train'", selected=Ids(("r1",)), group_by=["label"]
+    )
     assert len(revisions) == 1
 
 
 def test_clear_resets_everything(selection):
-    selection.param.update(filter="confidence > 0.5", selected=ConfusionCell("cat", "dog"),
-                           group_by=["split"], focus="r2")
+    selection.param.update(
+        filter="confidence > 0.5",
+        selected=ConfusionCell("cat", "dog"),
+        group_by=["split"],
+        focus="r2",
+    )
     selection.clear()
-    assert selection.to_dict() == {"filter": "", "selected": None, "group_by": [],
-                                   "focus": None}
+    assert selection.to_dict() == {
+        "filter": "",
+        "selected": None,
+        "group_by": [],
+        "focus": None,
+    }
     assert len(selection.rows()) == 8 and selection.selected_mask.sum() == 0
 
 
@@ -74,8 +85,12 @@ def test_groups_count_up_to_the_total_with_missing_group():
 
 
 def test_state_round_trips_through_json(selection):
-    selection.param.update(filter="label == 'cat'", selected=Box("tsne", 0, 1, 0, 1),
-                           group_by=["split"], focus="r5")
+    selection.param.update(
+        filter="label == 'cat'",
+        selected=Box("tsne", 0, 1, 0, 1),
+        group_by=["split"],
+        focus="r5",
+    )
     state = json.loads(json.dumps(selection.to_dict()))
     restored = Selection.from_dict(selection.dataset, state)
     assert restored.to_dict() == selection.to_dict()

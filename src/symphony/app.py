@@ -35,25 +35,34 @@ class Toolbar(pn.viewable.Viewer):
     in red beside the box while the last valid filter stays applied.
     """
 
-    selection = param.ClassSelector(class_=Selection, constant=True, doc="""
-        The shared state the toolbar shows and edits.""")
+    selection = param.ClassSelector(
+        class_=Selection,
+        constant=True,
+        doc="""
+        The shared state the toolbar shows and edits.""",
+    )
 
     def __init__(self, selection: Selection, **params: Any) -> None:
         super().__init__(selection=selection, **params)
         dataset = selection.dataset
         self._filter = pn.widgets.TextInput(
-            label="Filter", value=selection.filter, sizing_mode="stretch_width",
+            label="Filter",
+            value=selection.filter,
+            sizing_mode="stretch_width",
             placeholder="e.g. label != prediction and confidence < 0.6",
             css_classes=["sy-filter"],
         )
         self._filter.param.watch(self._on_filter, "value")
         self._group_by = pn.widgets.MultiChoice(
-            label="Group by", options=[c for c in dataset.columns if c != dataset.id_column],
-            value=list(selection.group_by), width=240,
+            label="Group by",
+            options=[c for c in dataset.columns if c != dataset.id_column],
+            value=list(selection.group_by),
+            width=240,
         )
         self._group_by.param.watch(self._on_group_by, "value")
-        self._clear = pn.widgets.Button(label="Clear", width=90,
-                                        align="end", css_classes=["sy-clear"])
+        self._clear = pn.widgets.Button(
+            label="Clear", width=90, align="end", css_classes=["sy-clear"]
+        )
         self._clear.on_click(lambda event: self.selection.clear())
         selection.param.watch(self._on_selection, ["filter", "group_by"])
 
@@ -73,8 +82,10 @@ class Toolbar(pn.viewable.Viewer):
         selection = self.selection
         error = selection.filter_error
         if error:
-            text = (f"<pre class='sy-filter-error' role='alert'>{escape(error)}</pre>"
-                    "<div class='sy-hint'>The last valid filter is still applied.</div>")
+            text = (
+                f"<pre class='sy-filter-error' role='alert'>{escape(error)}</pre>"
+                "<div class='sy-hint'>The last valid filter is still applied.</div>"
+            )
         else:
             filtered = int(selection.filtered_mask.sum())
             picked = int(selection.selected_mask.sum())
@@ -83,15 +94,19 @@ class Toolbar(pn.viewable.Viewer):
                 f"<div class='sy-status'><span class='sy-status-filtered'>{filtered:,}</span>"
                 f" of {len(selection.dataset):,} instances · "
                 f"<span class='sy-status-selected'>{picked:,}</span> selected"
-                + (f" <small>({escape(what)})</small>" if what else "") + "</div>"
+                + (f" <small>({escape(what)})</small>" if what else "")
+                + "</div>"
             )
-        return pn.pane.HTML(text, stylesheets=[_CSS], sizing_mode="stretch_width",
-                            margin=(0, 10))
+        return pn.pane.HTML(
+            text, stylesheets=[_CSS], sizing_mode="stretch_width", margin=(0, 10)
+        )
 
     def __panel__(self) -> pn.viewable.Viewable:
         return pn.Column(
             pn.Row(self._filter, self._group_by, self._clear, sizing_mode="stretch_width"),
-            self._status, sizing_mode="stretch_width", css_classes=["sy-toolbar"],
+            self._status,
+            sizing_mode="stretch_width",
+            css_classes=["sy-toolbar"],
         )
 
 
@@ -117,20 +132,34 @@ class Symphony(pn.viewable.Viewer):
     [2]
     """
 
-    selection = param.ClassSelector(class_=Selection, constant=True, doc="""
-        The state every component of the interface shares.""")
+    selection = param.ClassSelector(
+        class_=Selection,
+        constant=True,
+        doc="""
+        The state every component of the interface shares.""",
+    )
 
-    components = param.List(default=[], constant=True, doc="""
-        The component instances, in display order.""")
+    components = param.List(
+        default=[],
+        constant=True,
+        doc="""
+        The component instances, in display order.""",
+    )
 
     title = param.String(default="Symphony", doc="Title of the served page.")
 
-    def __init__(self, data: Any,
-                 components: Sequence[type[Component] | str] | None = None,
-                 **params: Any) -> None:
+    def __init__(
+        self,
+        data: Any,
+        components: Sequence[type[Component] | str] | None = None,
+        **params: Any,
+    ) -> None:
         selection = data if isinstance(data, Selection) else Selection(data)
-        classes = (default_components(selection.dataset) if components is None
-                   else [component_class(c) for c in components])
+        classes = (
+            default_components(selection.dataset)
+            if components is None
+            else [component_class(c) for c in components]
+        )
         instances = [cls(selection) for cls in classes]
         super().__init__(selection=selection, components=instances, **params)
         self._toolbar = Toolbar(selection)
@@ -148,8 +177,14 @@ class Symphony(pn.viewable.Viewer):
     def _body(self) -> pn.viewable.Viewable:
         cards = [pn.panel(c, sizing_mode="stretch_width") for c in self.components]
         return pn.FlexBox(
-            *[pn.Column(card, styles={"flex": "1 1 520px", "min-width": "420px"},
-                        sizing_mode="stretch_width") for card in cards],
+            *[
+                pn.Column(
+                    card,
+                    styles={"flex": "1 1 520px", "min-width": "420px"},
+                    sizing_mode="stretch_width",
+                )
+                for card in cards
+            ],
             sizing_mode="stretch_width",
         )
 
@@ -159,7 +194,8 @@ class Symphony(pn.viewable.Viewer):
     def template(self, title: str | None = None) -> pn.template.BaseTemplate:
         """The interface in a Panel page template, the toolbar above the components."""
         return pn.template.VanillaTemplate(
-            title=title or self.title, header_background="#35547a",
+            title=title or self.title,
+            header_background="#35547a",
             main=[self._toolbar, self._body()],
         )
 

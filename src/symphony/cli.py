@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from html import escape
 from collections.abc import Sequence
+from html import escape
 from pathlib import Path
 
 __all__ = ["main"]
@@ -20,18 +20,32 @@ def _parser() -> argparse.ArgumentParser:
     serve = commands.add_parser(
         "serve", help="serve a dashboard for a table file, or for the built-in example"
     )
-    serve.add_argument("path", nargs="?", help="a Parquet, CSV or Feather table; "
-                       "the built-in handwritten digits example when left out")
-    serve.add_argument("--id-column", default="id",
-                       help="the column of unique instance ids (default: id); "
-                       "'none' numbers the instances")
-    serve.add_argument("--files", help="root folder of the instance files "
-                       "(default: the table's folder)")
+    serve.add_argument(
+        "path",
+        nargs="?",
+        help="a Parquet, CSV or Feather table; "
+        "the built-in handwritten digits example when left out",
+    )
+    serve.add_argument(
+        "--id-column",
+        default="id",
+        help="the column of unique instance ids (default: id); "
+        "'none' numbers the instances",
+    )
+    serve.add_argument(
+        "--files", help="root folder of the instance files (default: the table's folder)"
+    )
     serve.add_argument("--port", type=int, default=5006, help="port (default: 5006)")
-    serve.add_argument("--address", default="127.0.0.1",
-                       help="address to listen on (default: 127.0.0.1)")
-    serve.add_argument("--allow-websocket-origin", action="append", default=[],
-                       metavar="HOST[:PORT]", help="another origin allowed to connect")
+    serve.add_argument(
+        "--address", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)"
+    )
+    serve.add_argument(
+        "--allow-websocket-origin",
+        action="append",
+        default=[],
+        metavar="HOST[:PORT]",
+        help="another origin allowed to connect",
+    )
     serve.add_argument("--show", action="store_true", help="open a browser tab")
     return parser
 
@@ -74,16 +88,27 @@ def serve(args: argparse.Namespace) -> int:
             logging.getLogger("symphony.serve").exception("building a session failed")
             return pn.pane.Alert(
                 f"The dashboard could not be built: {escape(str(error))}. "
-                "The server log has the details.", alert_type="danger",
+                "The server log has the details.",
+                alert_type="danger",
             )
 
     host = "localhost" if args.address in ("127.0.0.1", "0.0.0.0", "::") else args.address
-    origins = [f"{host}:{args.port}", f"127.0.0.1:{args.port}",
-               *args.allow_websocket_origin]
+    origins = [
+        f"{host}:{args.port}",
+        f"127.0.0.1:{args.port}",
+        *args.allow_websocket_origin,
+    ]
     _say(f"{len(dataset):,} instances, {len(dataset.columns)} columns")
     _say(f"serving at http://{host}:{args.port}/  (Ctrl+C to stop)")
-    pn.serve({"/": session}, port=args.port, address=args.address, show=args.show,
-             websocket_origin=origins, title=title, print_url=False)
+    pn.serve(
+        {"/": session},
+        port=args.port,
+        address=args.address,
+        show=args.show,
+        websocket_origin=origins,
+        title=title,
+        print_url=False,
+    )
     return 0
 
 

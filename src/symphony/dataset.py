@@ -127,34 +127,64 @@ class Dataset(param.Parameterized):
     ('label', 'prediction', 2)
     """
 
-    id_column = param.String(default="id", allow_None=True, constant=True, doc="""
-        The column holding each instance's unique id; None numbers the rows.""")
+    id_column = param.String(
+        default="id",
+        allow_None=True,
+        constant=True,
+        doc="""
+        The column holding each instance's unique id; None numbers the rows.""",
+    )
 
-    label = param.String(default=None, allow_None=True, constant=True, doc="""
-        The column of true labels; found by the usual names when not given.""")
+    label = param.String(
+        default=None,
+        allow_None=True,
+        constant=True,
+        doc="""
+        The column of true labels; found by the usual names when not given.""",
+    )
 
-    prediction = param.String(default=None, allow_None=True, constant=True, doc="""
-        The column of model predictions; found by the usual names when not given.""")
+    prediction = param.String(
+        default=None,
+        allow_None=True,
+        constant=True,
+        doc="""
+        The column of model predictions; found by the usual names when not given.""",
+    )
 
-    file_column = param.String(default=None, allow_None=True, constant=True, doc="""
-        The column of instance file paths, relative to `files`.""")
+    file_column = param.String(
+        default=None,
+        allow_None=True,
+        constant=True,
+        doc="""
+        The column of instance file paths, relative to `files`.""",
+    )
 
-    files = param.Path(default=None, allow_None=True, constant=True, doc="""
-        Root folder of the instance files; nothing outside it is ever read.""")
+    files = param.Path(
+        default=None,
+        allow_None=True,
+        constant=True,
+        doc="""
+        Root folder of the instance files; nothing outside it is ever read.""",
+    )
 
     instance_kind = param.Selector(
-        default="tabular", objects=["tabular", "image", "audio", "text"], constant=True,
-        doc="What an instance is, for views that show it: read from the file names.")
+        default="tabular",
+        objects=["tabular", "image", "audio", "text"],
+        constant=True,
+        doc="What an instance is, for views that show it: read from the file names.",
+    )
 
-    def __init__(self, data: Any, id_column: str | None = "id", files: Any = None,
-                 **params: Any) -> None:
+    def __init__(
+        self, data: Any, id_column: str | None = "id", files: Any = None, **params: Any
+    ) -> None:
         frame = _read_table(data)
         frame = self._index_frame(frame, id_column)
         files = None if files is None else str(Path(files).expanduser().resolve())
         if files is not None and not Path(files).is_dir():
             raise DatasetError(f"The files root '{files}' is not a folder.")
-        super().__init__(id_column=id_column if id_column is not None else "id",
-                         files=files, **params)
+        super().__init__(
+            id_column=id_column if id_column is not None else "id", files=files, **params
+        )
         self._frame = frame
         with param.edit_constant(self):
             self._assign_roles()
@@ -175,8 +205,9 @@ class Dataset(param.Parameterized):
                 )
             return frame.assign(id=np.arange(len(frame)))
         if id_column not in frame.columns:
+            hint = _suggest(id_column, frame.columns)
             raise DatasetError(
-                f"The id column '{id_column}' is not in the table.{_suggest(id_column, frame.columns)} "
+                f"The id column '{id_column}' is not in the table.{hint} "
                 f"Columns are: {_few(list(frame.columns), 8)}. Pass id_column='<name>' "
                 "to name the id column, or id_column=None to number the instances."
             )

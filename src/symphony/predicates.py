@@ -94,8 +94,12 @@ class Box(Predicate):
             return (x >= self.x0) & (x <= self.x1) & (y >= self.y0) & (y <= self.y1)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"kind": self.kind, "projection": self.projection,
-                "x": [self.x0, self.x1], "y": [self.y0, self.y1]}
+        return {
+            "kind": self.kind,
+            "projection": self.projection,
+            "x": [self.x0, self.x1],
+            "y": [self.y0, self.y1],
+        }
 
     def describe(self) -> str:
         return f"box in {self.projection}"
@@ -144,7 +148,9 @@ def predicate_from_dict(data: dict[str, Any] | None) -> Predicate | None:
         return None
     if not isinstance(data, dict) or data.get("kind") not in _KINDS:
         kinds = ", ".join(sorted(_KINDS))
-        raise ValueError(f"A selected predicate needs a 'kind' among {kinds}; got {data!r}.")
+        raise ValueError(
+            f"A selected predicate needs a 'kind' among {kinds}; got {data!r}."
+        )
     kind = data["kind"]
     try:
         if kind == "ids":
@@ -154,4 +160,6 @@ def predicate_from_dict(data: dict[str, Any] | None) -> Predicate | None:
             return Box(str(data["projection"]), x0, x1, y0, y1)
         return ConfusionCell(data["label"], data["prediction"])
     except (KeyError, TypeError, ValueError) as error:
-        raise ValueError(f"The {kind!r} predicate {data!r} is malformed: {error}.") from None
+        raise ValueError(
+            f"The {kind!r} predicate {data!r} is malformed: {error}."
+        ) from None

@@ -69,28 +69,55 @@ class Selection(param.Parameterized):
     ['c']
     """
 
-    dataset = param.ClassSelector(class_=Dataset, constant=True, doc="""
-        The dataset the selection is over; shared, never changed.""")
+    dataset = param.ClassSelector(
+        class_=Dataset,
+        constant=True,
+        doc="""
+        The dataset the selection is over; shared, never changed.""",
+    )
 
-    filter = param.String(default="", doc="""
+    filter = param.String(
+        default="",
+        doc="""
         An expression in the filter language, such as "label != prediction";
-        only instances it holds for are shown. Empty means every instance.""")
+        only instances it holds for are shown. Empty means every instance.""",
+    )
 
-    filter_error = param.String(default="", constant=True, doc="""
+    filter_error = param.String(
+        default="",
+        constant=True,
+        doc="""
         Why the current filter text is invalid, or empty when it is valid. While it
-        is set, the last valid filter stays applied.""")
+        is set, the last valid filter stays applied.""",
+    )
 
-    selected = param.ClassSelector(class_=Predicate, default=None, allow_None=True, doc="""
-        What the user picked, as a predicate (ids, a box, a confusion cell), or None.""")
+    selected = param.ClassSelector(
+        class_=Predicate,
+        default=None,
+        allow_None=True,
+        doc="""
+        What the user picked, as a predicate (ids, a box, a confusion cell), or None.""",
+    )
 
-    group_by = param.List(default=[], item_type=str, doc="""
-        Columns whose value combinations split every view into groups.""")
+    group_by = param.List(
+        default=[],
+        item_type=str,
+        doc="""
+        Columns whose value combinations split every view into groups.""",
+    )
 
-    focus = param.Parameter(default=None, doc="""
-        The id of one instance shown in detail, or None.""")
+    focus = param.Parameter(
+        default=None,
+        doc="""
+        The id of one instance shown in detail, or None.""",
+    )
 
-    revision = param.Integer(default=0, constant=True, doc="""
-        Bumped once each time the masks are recomputed; components redraw on it.""")
+    revision = param.Integer(
+        default=0,
+        constant=True,
+        doc="""
+        Bumped once each time the masks are recomputed; components redraw on it.""",
+    )
 
     def __init__(self, dataset: Any, **params: Any) -> None:
         if not isinstance(dataset, Dataset):
@@ -152,9 +179,10 @@ class Selection(param.Parameterized):
         if not self.group_by:
             return None
         parts = [
-            self.dataset.frame[column].astype(object).where(
-                self.dataset.frame[column].notna(), MISSING_GROUP
-            ).astype(str)
+            self.dataset.frame[column]
+            .astype(object)
+            .where(self.dataset.frame[column].notna(), MISSING_GROUP)
+            .astype(str)
             for column in self.group_by
         ]
         labels = parts[0]
@@ -194,14 +222,18 @@ class Selection(param.Parameterized):
 
     def group_counts(self) -> pd.DataFrame:
         """Filtered and selected counts per group; one row 'all' without group_by."""
-        keys = self._groups if self._groups is not None else pd.Series(
-            "all", index=self.dataset.frame.index
+        keys = (
+            self._groups
+            if self._groups is not None
+            else pd.Series("all", index=self.dataset.frame.index)
         )
-        counts = pd.DataFrame({
-            "group": keys,
-            "filtered": self._filtered,
-            "selected": self.selected_mask,
-        })
+        counts = pd.DataFrame(
+            {
+                "group": keys,
+                "filtered": self._filtered,
+                "selected": self.selected_mask,
+            }
+        )
         return counts.groupby("group", sort=True)[["filtered", "selected"]].sum()
 
     # -- writing ------------------------------------------------------------------------

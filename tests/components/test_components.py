@@ -66,12 +66,15 @@ def test_embedding_draws_selected_in_colour_over_grey(selection):
     plain = embedding.render((-1, 4), (-1, 4), 60, 60)
     selection.selected = sy.Box("tsne", 2.5, 3.5, 2.5, 3.5)  # only r5, at (3, 3)
     marked = embedding.render((-1, 4), (-1, 4), 60, 60)
-    grey = tuple(int(sy.components.embedding._REST[i:i + 2], 16) for i in (1, 3, 5))
+    grey = tuple(int(sy.components.embedding._REST[i : i + 2], 16) for i in (1, 3, 5))
 
     def colours(element):
         r, g, b, a = (element.dimension_values(d, flat=False) for d in element.vdims)
-        return {(int(x), int(y), int(z)) for x, y, z, w in zip(
-            r.ravel(), g.ravel(), b.ravel(), a.ravel(), strict=True) if w}
+        return {
+            (int(x), int(y), int(z))
+            for x, y, z, w in zip(r.ravel(), g.ravel(), b.ravel(), a.ravel(), strict=True)
+            if w
+        }
 
     assert grey not in colours(plain)
     assert grey in colours(marked)
@@ -120,8 +123,16 @@ def test_components_render_to_bokeh(selection):
 
 
 def test_every_public_parameter_has_a_doc():
-    classes = [sy.Selection, sy.Dataset, sy.Summary, sy.Embedding, sy.ConfusionMatrix,
-               sy.InstanceGrid, sy.Symphony, sy.Toolbar]
+    classes = [
+        sy.Selection,
+        sy.Dataset,
+        sy.Summary,
+        sy.Embedding,
+        sy.ConfusionMatrix,
+        sy.InstanceGrid,
+        sy.Symphony,
+        sy.Toolbar,
+    ]
     inherited = set(pn.viewable.Viewer.param) | set(param.Parameterized.param)
     missing = [
         f"{cls.__name__}.{name}"

@@ -21,19 +21,28 @@ def _text(output) -> str:
 
 def test_gallery_notebook_runs_and_follows_python_changes(tmp_path, example_cache):
     notebook = nbformat.read(GALLERY, as_version=4)
-    notebook.cells.append(nbformat.v4.new_code_cell(
-        'app.selection.filter = "label == 3 and prediction == 8"\n'
-        "sorted(app.selection.rows()['id'])[:3], len(app.selection.rows()), "
-        "int(app.components[0].counts()['filtered'])"
-    ))
+    notebook.cells.append(
+        nbformat.v4.new_code_cell(
+            'app.selection.filter = "label == 3 and prediction == 8"\n'
+            "sorted(app.selection.rows()['id'])[:3], len(app.selection.rows()), "
+            "int(app.components[0].counts()['filtered'])"
+        )
+    )
     client = NotebookClient(  # the kernel inherits SYMPHONY_CACHE from example_cache
-        notebook, timeout=300, kernel_name="python3",
+        notebook,
+        timeout=300,
+        kernel_name="python3",
         resources={"metadata": {"path": str(tmp_path)}},
     )
     client.execute()
 
-    errors = [o for c in notebook.cells if c.cell_type == "code" for o in c.outputs
-              if o.output_type == "error"]
+    errors = [
+        o
+        for c in notebook.cells
+        if c.cell_type == "code"
+        for o in c.outputs
+        if o.output_type == "error"
+    ]
     assert errors == []
 
     # the dashboard cell carries Panel's rendered bundle

@@ -15,8 +15,13 @@ import pytest
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
 ]
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 
@@ -27,8 +32,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_for_http(url: str, process: subprocess.Popen, log: Path,
-                  timeout: float = 180) -> None:
+def wait_for_http(
+    url: str, process: subprocess.Popen, log: Path, timeout: float = 180
+) -> None:
     """Wait until `url` answers, failing early with the server's output if it dies."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -52,12 +58,23 @@ def serve(tmp_path_factory):
 
     def start(*args: str, env: dict | None = None) -> str:
         port = free_port()
-        command = [sys.executable, "-m", "symphony.cli", "serve", *args,
-                   "--port", str(port), "--address", "127.0.0.1"]
+        command = [
+            sys.executable,
+            "-m",
+            "symphony.cli",
+            "serve",
+            *args,
+            "--port",
+            str(port),
+            "--address",
+            "127.0.0.1",
+        ]
         log = logs / f"serve-{port}.log"
         with log.open("w") as output:
             process = subprocess.Popen(
-                command, stdout=output, stderr=subprocess.STDOUT,
+                command,
+                stdout=output,
+                stderr=subprocess.STDOUT,
                 env={**os.environ, **(env or {})},
             )
         processes.append(process)

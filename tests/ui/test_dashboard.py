@@ -72,13 +72,19 @@ def test_filter_box_select_and_confusion_cell(page, digits):
     page.mouse.up()
 
     def to_data(px, py):
-        x = frame["x0"] + (px - frame["left"]) / frame["width"] * (frame["x1"] - frame["x0"])
-        y = frame["y1"] - (py - frame["top"]) / frame["height"] * (frame["y1"] - frame["y0"])
+        x = frame["x0"] + (px - frame["left"]) / frame["width"] * (
+            frame["x1"] - frame["x0"]
+        )
+        y = frame["y1"] - (py - frame["top"]) / frame["height"] * (
+            frame["y1"] - frame["y0"]
+        )
         return x, y
 
     (xa, ya), (xb, yb) = to_data(*start), to_data(*end)
     x, y = table.projection_tsne_x, table.projection_tsne_y
-    inside = table[(x >= min(xa, xb)) & (x <= max(xa, xb)) & (y >= min(ya, yb)) & (y <= max(ya, yb))]
+    inside = table[
+        (x >= min(xa, xb)) & (x <= max(xa, xb)) & (y >= min(ya, yb)) & (y <= max(ya, yb))
+    ]
     assert 20 < len(inside) < len(table)
     wait_number(page, ".sy-status-selected", len(inside))
     wait_number(page, ".sy-grid-total", len(inside))

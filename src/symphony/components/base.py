@@ -38,13 +38,20 @@ class Component(pn.viewable.Viewer):
     whether the component has what it needs in a given dataset.
     """
 
-    selection = param.ClassSelector(class_=Selection, constant=True, doc="""
-        The shared state the component reads and writes.""")
+    selection = param.ClassSelector(
+        class_=Selection,
+        constant=True,
+        doc="""
+        The shared state the component reads and writes.""",
+    )
 
     title = param.String(default="", doc="The heading shown above the component.")
 
-    description = param.String(default="", doc="""
-        One sentence telling a user what the component is for.""")
+    description = param.String(
+        default="",
+        doc="""
+        One sentence telling a user what the component is for.""",
+    )
 
     def __init__(self, source: Any = None, **params: Any) -> None:
         if "selection" in params:
@@ -74,7 +81,8 @@ class Component(pn.viewable.Viewer):
         header = pn.pane.HTML(
             f"<h3 class='sy-title'>{self.title}</h3>"
             f"<p class='sy-description'>{self.description}</p>",
-            margin=(0, 10), sizing_mode="stretch_width",
+            margin=(0, 10),
+            sizing_mode="stretch_width",
         )
         kwargs.setdefault("sizing_mode", "stretch_width")
         css = ["sy-component", f"sy-{type(self).__name__.lower()}"]

@@ -36,7 +36,7 @@ class ConfusionMatrix(Component):
     >>> matrix = ConfusionMatrix(df)
     >>> matrix.matrix()
     prediction  a  b
-    label           
+    label
     a           1  1
     b           0  2
     >>> matrix.select_cell("a", "b")
@@ -46,9 +46,12 @@ class ConfusionMatrix(Component):
 
     title = param.String(default="Confusion matrix")
 
-    description = param.String(default=(
-        "Rows are true labels, columns are predictions; the diagonal holds the correct "
-        "predictions. Click a cell to select its instances."))
+    description = param.String(
+        default=(
+            "Rows are true labels, columns are predictions; the diagonal holds the correct "
+            "predictions. Click a cell to select its instances."
+        )
+    )
 
     def __init__(self, source=None, **params):
         super().__init__(source, **params)
@@ -67,9 +70,15 @@ class ConfusionMatrix(Component):
             self._classes = self._classes[:_MAX_CLASSES]
         self._names = [_text(c) for c in self._classes]
         self._table = pn.widgets.Tabulator(
-            self._styled_matrix(), disabled=True, selectable=False, show_index=True,
-            sortable=False, sizing_mode="stretch_width", layout="fit_data_table",
-            text_align="center", configuration={"columnDefaults": {"headerSort": False}},
+            self._styled_matrix(),
+            disabled=True,
+            selectable=False,
+            show_index=True,
+            sortable=False,
+            sizing_mode="stretch_width",
+            layout="fit_data_table",
+            text_align="center",
+            configuration={"columnDefaults": {"headerSort": False}},
         )
         self._table.on_click(self._on_click)
         self.selection.param.watch(self._refresh, "revision")
@@ -114,8 +123,11 @@ class ConfusionMatrix(Component):
                 alpha = 0.08 + 0.8 * values[i, j] / top if values[i, j] else 0.0
                 rgb = "76,120,168" if i == j else "228,87,86"
                 style = f"background-color: rgba({rgb},{alpha:.2f});"
-                if (isinstance(picked, ConfusionCell) and picked.label == self._classes[i]
-                        and picked.prediction == self._classes[j]):
+                if (
+                    isinstance(picked, ConfusionCell)
+                    and picked.label == self._classes[i]
+                    and picked.prediction == self._classes[j]
+                ):
                     style += "outline: 3px solid #f58518; outline-offset: -3px;"
                 styles[i, j] = style
         return pd.DataFrame(styles, index=table.index, columns=table.columns)
@@ -129,13 +141,18 @@ class ConfusionMatrix(Component):
         """Select the clicked cell's instances; clicks on the row header are ignored."""
         if event.column not in self._names or event.row is None:
             return
-        self.select_cell(self._classes[event.row], self._classes[self._names.index(event.column)])
+        self.select_cell(
+            self._classes[event.row], self._classes[self._names.index(event.column)]
+        )
 
     @param.depends("selection.revision")
     def _caption(self) -> pn.pane.HTML:
         accuracy = self.accuracy()
-        text = "no instance passes the filter" if accuracy is None else (
-            f"accuracy on the filtered instances: <b>{accuracy:.1%}</b>")
+        text = (
+            "no instance passes the filter"
+            if accuracy is None
+            else (f"accuracy on the filtered instances: <b>{accuracy:.1%}</b>")
+        )
         return pn.pane.HTML(f"<div class='sy-accuracy'>{text}</div>", margin=(0, 10))
 
     def __panel__(self) -> pn.viewable.Viewable:

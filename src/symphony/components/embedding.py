@@ -24,8 +24,16 @@ from .base import Component, register
 __all__ = ["Embedding"]
 
 _CATEGORY_COLORS = [
-    "#4c78a8", "#f58518", "#e45756", "#72b7b2", "#54a24b",
-    "#eeca3b", "#b279a2", "#ff9da6", "#9d755d", "#bab0ac",
+    "#4c78a8",
+    "#f58518",
+    "#e45756",
+    "#72b7b2",
+    "#54a24b",
+    "#eeca3b",
+    "#b279a2",
+    "#ff9da6",
+    "#9d755d",
+    "#bab0ac",
 ]
 _REST = "#c8c8c8"
 _MAX_CATEGORIES = 20
@@ -48,15 +56,26 @@ class Embedding(Component):
 
     title = param.String(default="Embedding")
 
-    description = param.String(default=(
-        "Instances placed by a projection, so similar ones lie close together. "
-        "Drag with the box-select tool to select the instances in a region."))
+    description = param.String(
+        default=(
+            "Instances placed by a projection, so similar ones lie close together. "
+            "Drag with the box-select tool to select the instances in a region."
+        )
+    )
 
-    projection = param.String(default=None, allow_None=True, doc="""
-        Name of the projection to draw; the dataset's first one when None.""")
+    projection = param.String(
+        default=None,
+        allow_None=True,
+        doc="""
+        Name of the projection to draw; the dataset's first one when None.""",
+    )
 
-    color = param.String(default=None, allow_None=True, doc="""
-        Column whose values colour the points; the label column when None.""")
+    color = param.String(
+        default=None,
+        allow_None=True,
+        doc="""
+        Column whose values colour the points; the label column when None.""",
+    )
 
     height = param.Integer(default=420, bounds=(100, None), doc="Plot height in pixels.")
 
@@ -101,8 +120,9 @@ class Embedding(Component):
             values = frame[column].to_numpy(dtype=float, na_value=np.nan)[self._finite]
             low, high = (values.min(), values.max()) if len(values) else (0.0, 1.0)
             margin = 0.03 * (high - low) or 0.5
-            dimensions.append(hv.Dimension(name, label=column,
-                                           range=(low - margin, high + margin)))
+            dimensions.append(
+                hv.Dimension(name, label=column, range=(low - margin, high + margin))
+            )
         return dimensions
 
     @property
@@ -132,7 +152,8 @@ class Embedding(Component):
         else:
             category = frame[self.color][keep].astype(str)
         data = pd.DataFrame(columns).assign(
-            _category=pd.Categorical(category, categories=self._categories()))
+            _category=pd.Categorical(category, categories=self._categories())
+        )
         return hv.Points(data, kdims=self._dimensions, vdims=["_category"])
 
     def _shade(self, mask: np.ndarray, canvas: ds.Canvas, key: dict, spread: int):
@@ -154,11 +175,18 @@ class Embedding(Component):
         x_range = x_range or self._dimensions[0].range
         y_range = y_range or self._dimensions[1].range
         width, height = max(int(width or 600), 50), max(int(height or self.height), 50)
-        canvas = ds.Canvas(plot_width=width, plot_height=height,
-                           x_range=tuple(x_range), y_range=tuple(y_range))
+        canvas = ds.Canvas(
+            plot_width=width,
+            plot_height=height,
+            x_range=tuple(x_range),
+            y_range=tuple(y_range),
+        )
         selection = self.selection
-        base_key = self._palette if selection.selected is None else dict.fromkeys(
-            self._palette, _REST)
+        base_key = (
+            self._palette
+            if selection.selected is None
+            else dict.fromkeys(self._palette, _REST)
+        )
         layers = [
             self._shade(selection.filtered_mask, canvas, base_key, 1),
             self._shade(selection.selected_mask, canvas, self._palette, 2),
@@ -191,8 +219,12 @@ class Embedding(Component):
         self._bounds = hv.streams.BoundsXY(source=plot)
         self._bounds.add_subscriber(self._on_box)
         return plot.opts(
-            tools=["box_select"], active_tools=["box_select"], responsive=True,
-            height=self.height, xaxis=None, yaxis=None,
+            tools=["box_select"],
+            active_tools=["box_select"],
+            responsive=True,
+            height=self.height,
+            xaxis=None,
+            yaxis=None,
         )
 
     def _on_box(self, bounds=None):
@@ -205,11 +237,18 @@ class Embedding(Component):
     @param.depends("selection.revision")
     def _notice(self) -> pn.pane.HTML:
         missing = self.missing_coordinates
-        text = (f"{missing:,} instances have no finite coordinates in "
-                f"'{self.projection}' and are not drawn." if missing else "")
+        text = (
+            f"{missing:,} instances have no finite coordinates in "
+            f"'{self.projection}' and are not drawn."
+            if missing
+            else ""
+        )
         legend = self._legend()
-        return pn.pane.HTML(legend + (f"<div class='sy-notice'>{text}</div>" if text else ""),
-                            margin=(0, 10), sizing_mode="stretch_width")
+        return pn.pane.HTML(
+            legend + (f"<div class='sy-notice'>{text}</div>" if text else ""),
+            margin=(0, 10),
+            sizing_mode="stretch_width",
+        )
 
     def _legend(self) -> str:
         """Colour swatches for the colour column."""
@@ -225,7 +264,7 @@ class Embedding(Component):
         return f"<div class='sy-legend'><b>{escape(self.color)}</b>: {swatches}</div>"
 
     def __panel__(self) -> pn.viewable.Viewable:
-        plot = pn.pane.HoloViews(self._plot, sizing_mode="stretch_width",
-                                 height=self.height)
+        plot = pn.pane.HoloViews(
+            self._plot, sizing_mode="stretch_width", height=self.height
+        )
         return self._card(self._notice, plot)
-

@@ -34,8 +34,11 @@ _THUMBNAIL_PX = 96
 class ThumbnailWall(JSComponent):
     """A wrap of clickable thumbnails; captions are set as text, never as HTML."""
 
-    items = param.List(default=[], doc="""
-        One dict per thumbnail: src (a data URL or empty), caption, title, picked, focus.""")
+    items = param.List(
+        default=[],
+        doc="""
+        One dict per thumbnail: src (a data URL or empty), caption, title, picked, focus.""",
+    )
 
     _esm = """
     export function render({ model, el }) {
@@ -74,7 +77,8 @@ class ThumbnailWall(JSComponent):
     }
     """
 
-    _stylesheets = ["""
+    _stylesheets = [
+        """
     :host { display: flex; flex-wrap: wrap; gap: 6px; align-content: flex-start; }
     .sy-thumb { width: 104px; padding: 3px; border: 2px solid #ddd; border-radius: 4px;
       background: white; cursor: pointer; font: 11px sans-serif; color: #333; }
@@ -85,7 +89,8 @@ class ThumbnailWall(JSComponent):
     .sy-caption { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
     .sy-missing { width: 96px; height: 96px; display: flex; align-items: center;
       justify-content: center; color: #b00; text-align: center; }
-    """]
+    """
+    ]
 
     def __init__(self, on_pick, **params):
         super().__init__(**params)
@@ -118,20 +123,32 @@ class InstanceGrid(Component):
 
     title = param.String(default="Instances")
 
-    description = param.String(default=(
-        "The instances behind the other views, one page at a time. Click one to "
-        "select and inspect it; shift-click to add or remove it."))
+    description = param.String(
+        default=(
+            "The instances behind the other views, one page at a time. Click one to "
+            "select and inspect it; shift-click to add or remove it."
+        )
+    )
 
     page = param.Integer(default=1, bounds=(1, None), doc="The page shown, from 1.")
 
     page_size = param.Integer(default=40, bounds=(1, 500), doc="Instances per page.")
 
-    scope = param.Selector(default="auto", objects=["auto", "filtered", "selected"], doc="""
+    scope = param.Selector(
+        default="auto",
+        objects=["auto", "filtered", "selected"],
+        doc="""
         Which instances to list: 'selected', every one passing the filter
-        ('filtered'), or the selected ones whenever a selection exists ('auto').""")
+        ('filtered'), or the selected ones whenever a selection exists ('auto').""",
+    )
 
-    caption = param.List(default=None, allow_None=True, item_type=str, doc="""
-        Columns shown under each thumbnail; the label and prediction when None.""")
+    caption = param.List(
+        default=None,
+        allow_None=True,
+        item_type=str,
+        doc="""
+        Columns shown under each thumbnail; the label and prediction when None.""",
+    )
 
     def __init__(self, source=None, **params):
         super().__init__(source, **params)
@@ -157,7 +174,11 @@ class InstanceGrid(Component):
                 wanted = "selected" if selection.has_selection else "filtered"
             self._showing = wanted
             self.page = 1
-        mask = selection.selected_mask if self._showing == "selected" else selection.filtered_mask
+        mask = (
+            selection.selected_mask
+            if self._showing == "selected"
+            else selection.filtered_mask
+        )
         self._positions = np.flatnonzero(mask)
 
     def _on_selection(self, *events) -> None:
@@ -175,7 +196,7 @@ class InstanceGrid(Component):
 
     def _page_positions(self) -> np.ndarray:
         start = (min(self.page, self.pages) - 1) * self.page_size
-        return self._positions[start: start + self.page_size]
+        return self._positions[start : start + self.page_size]
 
     def shown_ids(self) -> list:
         """The ids of the instances on the current page, in order."""
@@ -198,9 +219,7 @@ class InstanceGrid(Component):
             ids = kept if len(kept) < len(current.ids) else current.ids + (instance,)
         self._picking = True
         try:
-            self.selection.param.update(
-                selected=Ids(ids) if ids else None, focus=instance
-            )
+            self.selection.param.update(selected=Ids(ids) if ids else None, focus=instance)
         finally:
             self._picking = False
 
@@ -237,11 +256,16 @@ class InstanceGrid(Component):
         for position in self._page_positions():
             instance = self.dataset.ids.iat[position]
             src, problem = self._thumbnail(int(position))
-            items.append({
-                "src": src, "problem": problem, "caption": self._caption_text(position),
-                "title": str(instance), "picked": bool(picked[position]),
-                "focus": focus is not None and instance == focus,
-            })
+            items.append(
+                {
+                    "src": src,
+                    "problem": problem,
+                    "caption": self._caption_text(position),
+                    "title": str(instance),
+                    "picked": bool(picked[position]),
+                    "focus": focus is not None and instance == focus,
+                }
+            )
         return items
 
     def _table_page(self) -> pd.DataFrame:
@@ -251,8 +275,11 @@ class InstanceGrid(Component):
     def _header(self) -> pn.pane.HTML:
         total = len(self._positions)
         start = (min(self.page, self.pages) - 1) * self.page_size
-        what = "selected instances" if self._showing == "selected" else (
-            "instances passing the filter")
+        what = (
+            "selected instances"
+            if self._showing == "selected"
+            else ("instances passing the filter")
+        )
         shown = f"{start + 1:,}–{min(start + self.page_size, total):,}" if total else "0"
         return pn.pane.HTML(
             f"<div class='sy-grid-header'>Showing <span class='sy-grid-range'>{shown}"
@@ -295,8 +322,11 @@ class InstanceGrid(Component):
         picture = ""
         if self._images:
             src, problem = self._thumbnail(position)
-            picture = (f"<img src='{src}' style='width:160px;image-rendering:pixelated'>"
-                       if src else f"<div class='sy-missing'>{escape(problem)}</div>")
+            picture = (
+                f"<img src='{src}' style='width:160px;image-rendering:pixelated'>"
+                if src
+                else f"<div class='sy-missing'>{escape(problem)}</div>"
+            )
         return pn.pane.HTML(
             f"<div class='sy-detail'><b>{escape(str(focus))}</b><br>{picture}"
             f"<table style='font-size:12px'>{fields}</table></div>",
@@ -305,8 +335,9 @@ class InstanceGrid(Component):
 
     def __panel__(self) -> pn.viewable.Viewable:
         if self._images:
-            thumbnails = ThumbnailWall(self.pick, sizing_mode="stretch_width",
-                                     min_height=240)
+            thumbnails = ThumbnailWall(
+                self.pick, sizing_mode="stretch_width", min_height=240
+            )
 
             def update(*events):
                 thumbnails.items = self._items()
@@ -317,8 +348,13 @@ class InstanceGrid(Component):
             body = thumbnails
         else:
             table = pn.widgets.Tabulator(
-                self._table_page(), disabled=True, selectable=False, show_index=False,
-                sizing_mode="stretch_width", pagination=None, height=360,
+                self._table_page(),
+                disabled=True,
+                selectable=False,
+                show_index=False,
+                sizing_mode="stretch_width",
+                pagination=None,
+                height=360,
             )
 
             def update(*events):
@@ -328,7 +364,9 @@ class InstanceGrid(Component):
             self.param.watch(update, ["page", "page_size"])
             self.selection.param.watch(update, ["revision"])
             body = table
-        return self._card(self._pager(), pn.Row(body, self._detail, sizing_mode="stretch_width"))
+        return self._card(
+            self._pager(), pn.Row(body, self._detail, sizing_mode="stretch_width")
+        )
 
 
 def _data_url(path, size: int) -> str:
@@ -340,4 +378,3 @@ def _data_url(path, size: int) -> str:
         buffer = io.BytesIO()
         image.save(buffer, format="PNG")
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
-

@@ -58,19 +58,33 @@ class Summary(Component):
 
     title = param.String(default="Summary")
 
-    description = param.String(default=(
-        "How many instances pass the filter, and how each column is distributed; "
-        "orange marks the selected instances."))
+    description = param.String(
+        default=(
+            "How many instances pass the filter, and how each column is distributed; "
+            "orange marks the selected instances."
+        )
+    )
 
-    columns = param.List(default=None, allow_None=True, item_type=str, doc="""
-        The columns to summarise; all but the id, projections and file paths when None.""")
+    columns = param.List(
+        default=None,
+        allow_None=True,
+        item_type=str,
+        doc="""
+        The columns to summarise; all but the id, projections and file paths when None.""",
+    )
 
-    max_columns = param.Integer(default=12, bounds=(1, None), doc="""
-        At most this many column distributions are drawn.""")
+    max_columns = param.Integer(
+        default=12,
+        bounds=(1, None),
+        doc="""
+        At most this many column distributions are drawn.""",
+    )
 
     def __init__(self, source=None, **params):
         super().__init__(source, **params)
-        names = self.columns if self.columns is not None else _summarised_columns(self.dataset)
+        names = (
+            self.columns if self.columns is not None else _summarised_columns(self.dataset)
+        )
         self._columns = names[: self.max_columns]
         self._edges = {
             name: self._bin_edges(self.dataset.frame[name])
@@ -81,7 +95,9 @@ class Summary(Component):
     @staticmethod
     def _bin_edges(series: pd.Series) -> np.ndarray:
         """Histogram edges over the finite values of the whole column."""
-        values = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        values = pd.to_numeric(series, errors="coerce").to_numpy(
+            dtype=float, na_value=np.nan
+        )
         values = values[np.isfinite(values)]
         if not len(values):
             return np.array([0.0, 1.0])
@@ -101,18 +117,26 @@ class Summary(Component):
         series = self.dataset.frame[column]
         filtered, picked = self.selection.filtered_mask, self.selection.selected_mask
         if column in self._edges:
-            values = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+            values = pd.to_numeric(series, errors="coerce").to_numpy(
+                dtype=float, na_value=np.nan
+            )
             edges = self._edges[column]
-            shown = [f"{_fmt(a)} – {_fmt(b)}" for a, b in zip(edges[:-1], edges[1:], strict=True)]
-            return pd.DataFrame({
-                "value": shown,
-                "filtered": np.histogram(values[filtered], edges)[0],
-                "selected": np.histogram(values[picked], edges)[0],
-            })
+            shown = [
+                f"{_fmt(a)} – {_fmt(b)}" for a, b in zip(edges[:-1], edges[1:], strict=True)
+            ]
+            return pd.DataFrame(
+                {
+                    "value": shown,
+                    "filtered": np.histogram(values[filtered], edges)[0],
+                    "selected": np.histogram(values[picked], edges)[0],
+                }
+            )
         keys = series.astype(object).where(series.notna(), "(missing)").astype(str)
-        table = pd.DataFrame({
-            "value": keys, "filtered": filtered, "selected": picked
-        }).groupby("value", sort=False)[["filtered", "selected"]].sum()
+        table = (
+            pd.DataFrame({"value": keys, "filtered": filtered, "selected": picked})
+            .groupby("value", sort=False)[["filtered", "selected"]]
+            .sum()
+        )
         table = table.sort_values("filtered", ascending=False, kind="stable").head(10)
         return table.reset_index()
 
@@ -164,7 +188,8 @@ class Summary(Component):
         body = "".join(self._column_html(column) for column in self._columns)
         return pn.pane.HTML(
             header + self._groups_html() + f"<div class='sy-dists'>{body}</div>",
-            stylesheets=[_CSS], sizing_mode="stretch_width",
+            stylesheets=[_CSS],
+            sizing_mode="stretch_width",
         )
 
     def __panel__(self) -> pn.viewable.Viewable:

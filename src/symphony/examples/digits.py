@@ -60,8 +60,8 @@ def _predict(pixels: np.ndarray, labels: np.ndarray, split: np.ndarray) -> np.nd
     probabilities[train] = cross_val_predict(
         model(), pixels[train], labels[train], cv=folds, method="predict_proba"
     )
-    probabilities[test] = model().fit(pixels[train], labels[train]).predict_proba(
-        pixels[test]
+    probabilities[test] = (
+        model().fit(pixels[train], labels[train]).predict_proba(pixels[test])
     )
     return probabilities
 
@@ -105,22 +105,25 @@ def _build(folder: Path, progress: Callable[[str], None]) -> None:
     progress("writing thumbnails")
     paths = _write_thumbnails(digits.images, ids, folder / "images")
 
-    table = pd.DataFrame({
-        "id": ids,
-        "label": labels,
-        "prediction": probabilities.argmax(axis=1),
-        "confidence": probabilities.max(axis=1).round(4),
-        "split": split.astype(str),
-        "ink": (pixels.sum(axis=1) / (16 * 64)).round(4),
-        "projection_tsne_x": embedding[:, 0].round(4),
-        "projection_tsne_y": embedding[:, 1].round(4),
-        "image": paths,
-    })
+    table = pd.DataFrame(
+        {
+            "id": ids,
+            "label": labels,
+            "prediction": probabilities.argmax(axis=1),
+            "confidence": probabilities.max(axis=1).round(4),
+            "split": split.astype(str),
+            "ink": (pixels.sum(axis=1) / (16 * 64)).round(4),
+            "projection_tsne_x": embedding[:, 0].round(4),
+            "projection_tsne_y": embedding[:, 1].round(4),
+            "image": paths,
+        }
+    )
     table.to_parquet(folder / _TABLE, index=False)
 
 
-def digits_table(cache: str | Path | None = None,
-                 progress: Callable[[str], None] | None = None) -> Path:
+def digits_table(
+    cache: str | Path | None = None, progress: Callable[[str], None] | None = None
+) -> Path:
     """The folder of the cached digits example, computing it on first use.
 
     Parameters
@@ -158,8 +161,9 @@ def digits_table(cache: str | Path | None = None,
     return folder
 
 
-def digits_dataset(cache: str | Path | None = None,
-                   progress: Callable[[str], None] | None = None) -> Dataset:
+def digits_dataset(
+    cache: str | Path | None = None, progress: Callable[[str], None] | None = None
+) -> Dataset:
     """The digits example as a Dataset, with its thumbnails as instance files.
 
     Examples

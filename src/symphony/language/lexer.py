@@ -10,6 +10,7 @@ surrogates) are refused here, with a message that names them.
 
 from __future__ import annotations
 
+import math
 import unicodedata
 from dataclasses import dataclass
 
@@ -123,7 +124,8 @@ class Token:
         if self.kind == "number":
             return f"the number {self.value!r}"
         if self.kind == "quoted_name":
-            return "`" + shorten(str(self.value)) + "`"
+            escaped = str(self.value).replace("\\", "\\\\").replace("`", "\\`")
+            return "`" + shorten(escaped) + "`"
         return quote(str(self.value))
 
 
@@ -317,7 +319,7 @@ class _Lexer:
         if not is_float:
             return int(literal)
         value = float(literal)
-        if value in (float("inf"), float("-inf")):
+        if math.isinf(value):
             raise self._fail(f"the number {quote(literal)} is too large", start)
         return value
 
@@ -348,7 +350,7 @@ class _Lexer:
             if char == closing:
                 return "".join(parts), index + 1
             if char == "\\":
-                parts.append(self._read_escape(index, closing))
+                parts.append(self._read_escape(index))
                 index += 2
                 continue
             if unicodedata.category(char) in _HIDDEN_CATEGORIES:
@@ -361,7 +363,7 @@ class _Lexer:
             f"{what} starting at column {start + 1} has no closing {closing}", start
         )
 
-    def _read_escape(self, index: int, closing: str) -> str:
+    def _read_escape(self, index: int) -> str:
         """Read the character after a backslash; only quotes and backslash may follow."""
         escaped = self.text[index + 1] if index + 1 < len(self.text) else ""
         if escaped in ("\\", "'", '"', "`"):
