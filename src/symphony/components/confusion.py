@@ -34,11 +34,8 @@ class ConfusionMatrix(Component):
     >>> df = pd.DataFrame({"id": [1, 2, 3, 4], "label": ["a", "a", "b", "b"],
     ...                    "prediction": ["a", "b", "b", "b"]})
     >>> matrix = ConfusionMatrix(df)
-    >>> matrix.matrix()
-    prediction  a  b
-    label
-    a           1  1
-    b           0  2
+    >>> matrix.matrix().to_dict(orient="index")
+    {'a': {'a': 1, 'b': 1}, 'b': {'a': 0, 'b': 2}}
     >>> matrix.select_cell("a", "b")
     >>> list(matrix.selection.selected_rows()["id"])
     [2]

@@ -485,7 +485,7 @@ class _Evaluator:
             return _Value(text.str.lower(), "text", node, True)
         if function == "upper":
             return _Value(text.str.upper(), "text", node, True)
-        pattern = str(node.arguments[1].value)  # type: ignore[attr-defined]
+        pattern = str(node.arguments[1].value)
         if function == "contains":
             found = text.str.contains(pattern, regex=False)
         elif function == "startswith":

@@ -54,7 +54,7 @@ from __future__ import annotations
 import datetime
 import difflib
 import keyword
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar
 
@@ -287,7 +287,7 @@ class Arithmetic(Node):
     operators: tuple[str, ...]
 
     @property
-    def precedence(self) -> int:  # type: ignore[override]
+    def precedence(self) -> int:
         return SUM if self.operators[0] in SUM_OPS else PRODUCT
 
     @property
@@ -752,7 +752,8 @@ class _Parser:
         token = self.current
         if self._at_op("-") and self._peek().kind == "number":
             self._advance()
-            return Number(-self._advance().value, position=token.position)  # type: ignore[operator]
+            number = self._advance().value
+            return Number(-number, position=token.position)
         literal = self._literal()
         if literal is not None:
             return literal
@@ -771,7 +772,7 @@ class _Parser:
         """product = unary { ("*" | "/" | "%") unary }"""
         return self._chain(self._unary, PRODUCT_OPS)
 
-    def _chain(self, parse_operand, operators: tuple[str, ...]) -> Node:
+    def _chain(self, parse_operand: Callable[[], Node], operators: tuple[str, ...]) -> Node:
         """Parse a left-to-right run of one precedence level."""
         operands = [parse_operand()]
         seen: list[str] = []
@@ -843,7 +844,7 @@ class _Parser:
             return Text(str(token.value), position=token.position)
         if token.kind == "number":
             self._advance()
-            return Number(token.value, position=token.position)  # type: ignore[arg-type]
+            return Number(token.value, position=token.position)
         if token.kind != "name":
             return None
         if token.value in _LITERAL_WORDS:
