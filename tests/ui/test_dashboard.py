@@ -98,7 +98,7 @@ def test_filter_box_select_and_confusion_cell(page, digits):
     row.locator(f".tabulator-cell[tabulator-field='{prediction}']").click()
     wait_number(page, ".sy-status-selected", len(cell))
     wait_number(page, ".sy-grid-total", len(cell))
-    shown = page.locator(".sy-thumb").evaluate_all("cards => cards.map(c => c.title)")
+    shown = page.locator(".sy-thumb").evaluate_all("cards => cards.map(c => c.dataset.id)")
     assert shown == list(cell.id[:40])
     assert page.errors == []
     page.screenshot(path=str(DOCS / "dashboard.png"), full_page=True)

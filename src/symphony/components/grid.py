@@ -37,13 +37,14 @@ class ThumbnailWall(JSComponent):
     items = param.List(
         default=[],
         doc="""
-        One dict per thumbnail: src (a data URL or empty), caption, title, picked, focus.""",
+        One dict per thumbnail: id, src (a data URL or empty), caption, title, picked, focus.""",
     )
 
     _esm = """
     export function render({ model, el }) {
       function draw() {
         el.replaceChildren();
+        el.classList.add("sy-wall");
         model.items.forEach((item, index) => {
           const card = document.createElement("button");
           card.type = "button";
@@ -51,6 +52,7 @@ class ThumbnailWall(JSComponent):
                            (item.focus ? " sy-focus" : "");
           card.title = item.title;
           card.dataset.index = String(index);
+          card.dataset.id = item.id;
           if (item.src && item.src.startsWith("data:image/")) {
             const img = document.createElement("img");
             img.src = item.src;
@@ -79,7 +81,8 @@ class ThumbnailWall(JSComponent):
 
     _stylesheets = [
         """
-    :host { display: flex; flex-wrap: wrap; gap: 6px; align-content: flex-start; }
+    .sy-wall { display: flex; flex-wrap: wrap; gap: 6px; align-content: flex-start;
+      width: 100%; }
     .sy-thumb { width: 104px; padding: 3px; border: 2px solid #ddd; border-radius: 4px;
       background: white; cursor: pointer; font: 11px sans-serif; color: #333; }
     .sy-thumb img { width: 96px; height: 96px; object-fit: contain;
@@ -245,7 +248,12 @@ class InstanceGrid(Component):
         return url, ""
 
     def _caption_text(self, position: int) -> str:
+        """Short text under a thumbnail: 'label → prediction' by default."""
         frame = self.dataset.frame
+        roles = [self.dataset.label, self.dataset.prediction]
+        if self.caption == roles and None not in roles:
+            truth, guess = (frame[c].iat[position] for c in roles)
+            return f"{truth} → {guess}" + ("" if truth == guess else "  ✗")
         parts = [f"{c}: {frame[c].iat[position]}" for c in self.caption]
         return " · ".join(parts) if parts else str(self.dataset.ids.iat[position])
 
@@ -261,7 +269,8 @@ class InstanceGrid(Component):
                     "src": src,
                     "problem": problem,
                     "caption": self._caption_text(position),
-                    "title": str(instance),
+                    "id": str(instance),
+                    "title": f"{instance}: {self._caption_text(position)}",
                     "picked": bool(picked[position]),
                     "focus": focus is not None and instance == focus,
                 }
@@ -305,32 +314,35 @@ class InstanceGrid(Component):
         if focus is None:
             return pn.pane.HTML(
                 "<div class='sy-detail sy-empty'>Click an instance to see its details.</div>",
-                width=260,
+                stylesheets=[_DETAIL_CSS],
+                sizing_mode="stretch_width",
             )
         positions = self.dataset.positions([focus])
         if not len(positions):
             return pn.pane.HTML(
                 f"<div class='sy-detail'>No instance has id {escape(repr(focus))}.</div>",
-                width=260,
+                stylesheets=[_DETAIL_CSS],
+                sizing_mode="stretch_width",
             )
         position = int(positions[0])
         row = self.dataset.frame.iloc[position]
         fields = "".join(
-            f"<tr><th>{escape(str(k))}</th><td>{escape(str(v))}</td></tr>"
+            f"<span class='sy-field'><b>{escape(str(k))}</b> {escape(str(v))}</span>"
             for k, v in row.items()
         )
         picture = ""
         if self._images:
             src, problem = self._thumbnail(position)
             picture = (
-                f"<img src='{src}' style='width:160px;image-rendering:pixelated'>"
+                f"<img src='{src}' style='width:96px;image-rendering:pixelated'>"
                 if src
                 else f"<div class='sy-missing'>{escape(problem)}</div>"
             )
         return pn.pane.HTML(
-            f"<div class='sy-detail'><b>{escape(str(focus))}</b><br>{picture}"
-            f"<table style='font-size:12px'>{fields}</table></div>",
-            width=260,
+            f"<div class='sy-detail'>{picture}<div><div class='sy-detail-title'>Focus: "
+            f"{escape(str(focus))}</div><div class='sy-fields'>{fields}</div></div></div>",
+            stylesheets=[_DETAIL_CSS],
+            sizing_mode="stretch_width",
         )
 
     def __panel__(self) -> pn.viewable.Viewable:
@@ -364,9 +376,17 @@ class InstanceGrid(Component):
             self.param.watch(update, ["page", "page_size"])
             self.selection.param.watch(update, ["revision"])
             body = table
-        return self._card(
-            self._pager(), pn.Row(body, self._detail, sizing_mode="stretch_width")
-        )
+        return self._card(self._pager(), self._detail, body)
+
+
+_DETAIL_CSS = """
+.sy-detail { display: flex; gap: 12px; align-items: flex-start; padding: 6px;
+  background: #f6f8fb; border-left: 3px solid #4c78a8; font-size: 12px; }
+.sy-detail.sy-empty { color: #666; border-left-color: #ccc; }
+.sy-detail-title { font-weight: 600; margin-bottom: 4px; }
+.sy-fields { display: flex; flex-wrap: wrap; gap: 2px 14px; }
+.sy-field b { color: #555; font-weight: 600; }
+"""
 
 
 def _data_url(path, size: int) -> str:

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import math
 import operator
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -40,7 +41,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from symphony.language.lexer import FilterError, quote
+from symphony.language.lexer import FilterError, quote, shorten
 from symphony.language.parser import (
     KIND_NAMES,
     And,
@@ -172,11 +173,11 @@ def _check_frame(frame: Any, tree: Node | None, text: str) -> None:
         raise TypeError(
             f"a filter evaluates on a pandas or dask DataFrame, not {type(frame).__name__}"
         )
-    names = list(frame.columns)
+    counts = Counter(frame.columns)
     for node in walk(tree):
         if not isinstance(node, Column):
             continue
-        count = names.count(node.name)
+        count = counts[node.name]
         if count == 0:
             raise FilterError(f"{describe(node)} is not in the table", text, node.position)
         if count > 1:
@@ -247,11 +248,12 @@ def _require_condition(value: _Value, text: str, where: str) -> None:
 
 def _describe_value(value: _Value) -> str:
     """Name a value and its kind (and dtype, for a Series) for a message."""
-    kind = KIND_NAMES.get(value.kind, "a value of an unsupported type")
     if not value.is_series:
-        return f"{describe(value.node)} ({kind})"
-    holds = "holds" if isinstance(value.node, Column) else "gives"
-    return f"{describe(value.node)}, which {holds} {kind} (dtype {value.data.dtype})"
+        return f"{shorten(str(value.node))} ({KIND_NAMES[value.kind]})"
+    dtype = f"dtype {value.data.dtype}"
+    if value.kind in KIND_NAMES:
+        return f"{describe(value.node)} ({KIND_NAMES[value.kind]}, {dtype})"
+    return f"{describe(value.node)} ({dtype})"
 
 
 class _Evaluator:
@@ -354,9 +356,11 @@ class _Evaluator:
         if not left.is_series and right.is_series:
             left, operator_, right = right, _MIRRORED[operator_], left
         if not left.is_series:
-            return _Value(
-                _COMPARE[operator_](left.data, right.data), "boolean", left.node, False
-            )
+            found = not _is_nan(left.data) and not _is_nan(right.data)
+            found = found and bool(_COMPARE[operator_](left.data, right.data))
+            return _Value(found, "boolean", left.node, False)
+        if not right.is_series and _is_nan(right.data):
+            return _Value(left.data.isnull() & False, "boolean", left.node, True)
 
         left_data, right_data = self._align_kinds(left, right)
         raw = _COMPARE[operator_](left_data, right_data)
@@ -383,9 +387,7 @@ class _Evaluator:
                 right.node if right.is_series and not left.is_series else left.node,
             )
         if left.kind == "date" and left.is_series and right.is_series:
-            if _time_zone(left.data) is None and _time_zone(right.data) is not None:
-                raise self._fail(_zone_message(left, right), left.node)
-            if _time_zone(left.data) is not None and _time_zone(right.data) is None:
+            if (_time_zone(left.data) is None) != (_time_zone(right.data) is None):
                 raise self._fail(_zone_message(left, right), left.node)
 
     def _align_kinds(self, left: _Value, right: _Value) -> tuple[Any, Any]:
@@ -585,6 +587,11 @@ def _date_hint(left: _Value, right: _Value) -> str:
     if kinds == {"date", "text"}:
         return '; write dates as date("2024-01-31")'
     return ""
+
+
+def _is_nan(value: Any) -> bool:
+    """True for a float NaN, such as the result of 0 / 0."""
+    return isinstance(value, float) and math.isnan(value)
 
 
 def _normalize_number(value: int | float) -> int | float:

@@ -532,9 +532,16 @@ def format_name(name: str) -> str:
 
 
 def describe(node: Node) -> str:
-    """Name a node for a message: a column by its name, anything else by its text."""
+    """Name a node for a message: a column as such, anything else as :func:`show` does."""
     if isinstance(node, Column):
         return f"column {_quote_name(node.name)}"
+    return show(node)
+
+
+def show(node: Node) -> str:
+    """Write a node in a message: a literal as it is, anything else in quotes."""
+    if isinstance(node, Text | Number | Boolean | Null | Date):
+        return shorten(str(node))
     return quote(str(node))
 
 
@@ -1091,13 +1098,13 @@ class _Parser:
         if where == "a filter":
             message = (
                 f"a filter must be a condition that is true or false for each instance, "
-                f"such as score > 0.5; found {quote(str(node))}, "
+                f"such as score > 0.5; found {show(node)}, "
                 f"which is {KIND_NAMES[kind]}"
             )
         else:
             message = (
                 f"{where} needs a condition, such as score > 0.5; found "
-                f"{quote(str(node))}, which is {KIND_NAMES[kind]}"
+                f"{show(node)}, which is {KIND_NAMES[kind]}"
             )
         raise self._fail(message, node.position)
 
@@ -1107,7 +1114,7 @@ class _Parser:
         if kind is None or kind == "number":
             return
         raise self._fail(
-            f"arithmetic with {operator} needs numbers; found {quote(str(node))}, "
+            f"arithmetic with {operator} needs numbers; found {show(node)}, "
             f"which is {KIND_NAMES[kind]}",
             node.position,
         )
@@ -1118,7 +1125,7 @@ class _Parser:
         for left, operator, right in pairs:
             message = compare_problem(left.kind, operator, right.kind)
             if message:
-                shown = f"{quote(str(left))} {operator} {quote(str(right))}"
+                shown = f"{show(left)} {operator} {show(right)}"
                 raise self._fail(f"cannot compare {shown}: {message}", right.position)
 
     def _check_membership(self, node: Membership) -> None:
@@ -1129,8 +1136,8 @@ class _Parser:
         for item in node.items:
             if item.kind not in (kind, "null"):
                 raise self._fail(
-                    f"the list holds {quote(str(item))}, which is {KIND_NAMES[item.kind]}, "
-                    f"but {quote(str(node.operand))} is {KIND_NAMES[kind]}",
+                    f"the list holds {show(item)}, which is {KIND_NAMES[item.kind]}, "
+                    f"but {show(node.operand)} is {KIND_NAMES[kind]}",
                     item.position,
                 )
 
@@ -1153,7 +1160,7 @@ class _Parser:
             second = node.arguments[1]
             raise self._fail(
                 f"the second argument of {written}() must be quoted text, such as "
-                f'{written}(caption, "dog"); found {quote(str(second))}',
+                f'{written}(caption, "dog"); found {show(second)}',
                 second.position,
             )
 
@@ -1163,7 +1170,7 @@ class _Parser:
             return
         raise self._fail(
             f"the first argument of {written}() must be a column of text, such as "
-            f"{written}({_signature(node.function)}); found {quote(str(first))}",
+            f"{written}({_signature(node.function)}); found {show(first)}",
             first.position,
         )
 
