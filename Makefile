@@ -7,17 +7,23 @@ VENV ?= .venv
 PORT ?= 5006
 BIN := $(VENV)/bin
 
-.PHONY: demo test install install-test browser
+.PHONY: demo test install install-test browser lint
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-install: $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+install: $(VENV)/.installed
 
-install-test: $(BIN)/python browser
+install-test: $(VENV)/.installed-test browser
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $@ $(VENV)/.installed
 
 # Browser tests drive Debian's Chromium through Playwright; Playwright's own browser
 # download is not used.
@@ -30,8 +36,11 @@ browser:
 demo: install
 	$(BIN)/symphony serve --port $(PORT)
 
+lint: install-test
+	$(BIN)/ruff check src tests gallery
+
 # pytest exits 5 when it collected no test: that is a failure here, not a pass.
-test: install-test
+test: install-test lint
 	$(BIN)/python -m pytest; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "make test: pytest collected no tests"; exit 1; fi; \
 	exit $$status

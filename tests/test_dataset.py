@@ -38,7 +38,13 @@ def test_missing_ids_are_refused():
 
 def test_id_column_none_numbers_rows():
     ds = Dataset(pd.DataFrame({"x": [5, 6, 7]}), id_column=None)
-    assert list(ds.ids) == [0, 1, 2]
+    assert ds.id_column == "id" and list(ds.ids) == [0, 1, 2]
+
+
+def test_id_column_none_keeps_a_repeating_id_column():
+    ds = Dataset(pd.DataFrame({"id": ["a", "a", "b"]}), id_column=None)
+    assert ds.id_column == "row_id" and list(ds.ids) == [0, 1, 2]
+    assert list(ds.frame["id"]) == ["a", "a", "b"]
 
 
 def test_reads_arrow_parquet_csv_and_feather(animals, tmp_path):

@@ -18,7 +18,7 @@ from .components import Component, component_class
 from .dataset import Dataset
 from .selection import Selection
 
-__all__ = ["Symphony", "Toolbar", "default_components"]
+__all__ = ["DashboardTemplate", "Symphony", "Toolbar", "default_components"]
 
 
 def default_components(dataset: Dataset) -> list[type[Component]]:
@@ -110,6 +110,13 @@ class Toolbar(pn.viewable.Viewer):
         )
 
 
+class DashboardTemplate(pn.template.VanillaTemplate):
+    """Panel's vanilla page template without its web font, so a served dashboard
+    loads nothing from outside its own server."""
+
+    _resources = {"css": {}}
+
+
 class Symphony(pn.viewable.Viewer):
     """An interface of components sharing one Selection, with a toolbar on top.
 
@@ -193,7 +200,7 @@ class Symphony(pn.viewable.Viewer):
 
     def template(self, title: str | None = None) -> pn.template.BaseTemplate:
         """The interface in a Panel page template, the toolbar above the components."""
-        return pn.template.VanillaTemplate(
+        return DashboardTemplate(
             title=title or self.title,
             header_background="#35547a",
             main=[self._toolbar, self._body()],

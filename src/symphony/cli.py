@@ -79,6 +79,10 @@ def serve(args: argparse.Namespace) -> int:
         dataset, title = _load(args)
     except DatasetError as error:
         _say(f"cannot serve: {error}")
+        _say(
+            "on the command line, --id-column COL names the id column and "
+            "--id-column none numbers the instances"
+        )
         return 2
 
     def session():
@@ -115,7 +119,9 @@ def serve(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     args = _parser().parse_args(argv)
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    logging.getLogger("symphony").addHandler(handler)
     if args.command == "serve":
         return serve(args)
     return 2

@@ -95,6 +95,11 @@ def _suggest(name: str, columns: Sequence[str]) -> str:
     return f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""
 
 
+def _numbered_column(columns: Sequence[str]) -> str:
+    """The name of the column that numbers instances: 'id', or 'row_id' if taken."""
+    return "id" if "id" not in list(columns) else "row_id"
+
+
 def _find(names: Sequence[str], columns: Sequence[str]) -> str | None:
     """The first column whose name matches one of `names`, ignoring case."""
     lowered = {str(c).lower(): c for c in columns}
@@ -178,13 +183,16 @@ class Dataset(param.Parameterized):
         self, data: Any, id_column: str | None = "id", files: Any = None, **params: Any
     ) -> None:
         frame = _read_table(data)
+        if id_column is None:
+            id_column = _numbered_column([str(c) for c in frame.columns])
+            frame = frame.reset_index(drop=True).assign(
+                **{id_column: np.arange(len(frame))}
+            )
         frame = self._index_frame(frame, id_column)
         files = None if files is None else str(Path(files).expanduser().resolve())
         if files is not None and not Path(files).is_dir():
             raise DatasetError(f"The files root '{files}' is not a folder.")
-        super().__init__(
-            id_column=id_column if id_column is not None else "id", files=files, **params
-        )
+        super().__init__(id_column=id_column, files=files, **params)
         self._frame = frame
         with param.edit_constant(self):
             self._assign_roles()
@@ -193,17 +201,10 @@ class Dataset(param.Parameterized):
     # -- construction helpers -------------------------------------------------------
 
     @staticmethod
-    def _index_frame(frame: pd.DataFrame, id_column: str | None) -> pd.DataFrame:
+    def _index_frame(frame: pd.DataFrame, id_column: str) -> pd.DataFrame:
         """Check the id column and give the table a fresh positional index."""
         frame = frame.reset_index(drop=True)
         frame.columns = [str(c) for c in frame.columns]
-        if id_column is None:
-            if "id" in frame.columns:
-                raise DatasetError(
-                    "id_column=None numbers the instances in a column named 'id', but the "
-                    "table already has a column 'id'; pass id_column='id' to use it."
-                )
-            return frame.assign(id=np.arange(len(frame)))
         if id_column not in frame.columns:
             hint = _suggest(id_column, frame.columns)
             raise DatasetError(
@@ -225,7 +226,7 @@ class Dataset(param.Parameterized):
             raise DatasetError(
                 f"The id column '{id_column}' must be unique, but {len(repeated)} ids "
                 f"repeat: {_few(repeated)}. Remove the duplicate rows, or pass "
-                "id_column=None to number the instances."
+                "id_column=None to number the instances in a new column."
             )
         return frame
 

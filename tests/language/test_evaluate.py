@@ -100,6 +100,11 @@ CASES = [
     ("0 / 0 != 1", []),
     ("score != 0 / 0", []),
     ("0 % 0 == 0 % 0", []),
+    ("isnull(0 / 0)", ALL),
+    ("0 / 0 == null", ALL),
+    ("0 / 0 not in [1]", []),
+    ("null in [1, null]", ALL),
+    ("null not in [1]", []),
     # comparisons of numbers; a missing score is never kept
     ("score > 0.5", [3, 4, 8]),
     ("score >= 0.5", [3, 4, 6, 8]),

@@ -516,3 +516,14 @@ def test_source_has_no_dynamic_execution(name):
 def test_source_files_are_all_checked():
     names = {path.name for path in SOURCE.glob("*.py")}
     assert names >= {"__init__.py", "lexer.py", "parser.py", "evaluate.py"}
+
+
+def test_suggestions_stay_fast_on_wide_tables():
+    columns = [f"feature_{i}_value" for i in range(5000)] + ["label"]
+    for text in ["feature_1_valeu > 1", "Label == 'a'", "f" * 100 + " > 1", "x" * 1999]:
+        start = time.perf_counter()
+        with pytest.raises(FilterError):
+            parse(text, columns)
+        assert time.perf_counter() - start < TIME_LIMIT, text
+    with pytest.raises(FilterError, match="did you mean 'feature_1_value'"):
+        parse("feature_1_valeu > 1", columns)

@@ -75,6 +75,8 @@ class ConfusionMatrix(Component):
             sizing_mode="stretch_width",
             layout="fit_data_table",
             text_align="center",
+            # a hovered row must not look selected: only the clicked cell is
+            stylesheets=[".tabulator-row:hover { background-color: inherit !important; }"],
             configuration={"columnDefaults": {"headerSort": False}},
         )
         self._table.on_click(self._on_click)

@@ -41,7 +41,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from symphony.language.lexer import FilterError, quote, shorten
+from symphony.language.lexer import FilterError, quote
 from symphony.language.parser import (
     KIND_NAMES,
     And,
@@ -249,7 +249,7 @@ def _require_condition(value: _Value, text: str, where: str) -> None:
 def _describe_value(value: _Value) -> str:
     """Name a value and its kind (and dtype, for a Series) for a message."""
     if not value.is_series:
-        return f"{shorten(str(value.node))} ({KIND_NAMES[value.kind]})"
+        return f"{describe(value.node)} ({KIND_NAMES[value.kind]})"
     dtype = f"dtype {value.data.dtype}"
     if value.kind in KIND_NAMES:
         return f"{describe(value.node)} ({KIND_NAMES[value.kind]}, {dtype})"
@@ -413,10 +413,9 @@ class _Evaluator:
         for item in literals:
             self._check_comparable(value, "==", item)
         if not value.is_series:
-            found = any(value.data == item.data for item in literals) or (
-                has_null and value.kind == "null"
+            return _Value(
+                _scalar_in(value, literals, has_null, node), "boolean", node, False
             )
-            return _Value(found != node.negated, "boolean", node, False)
 
         data = _as_text(value.data) if value.kind == "text" else value.data
         if value.kind == "date":
@@ -478,7 +477,7 @@ class _Evaluator:
             self._require_number(argument, "abs()")
             if argument.is_series:
                 return _Value(argument.data.abs(), "number", node, True)
-            return _Value(abs(argument.data), "number", node, False)
+            return _Value(_normalize_number(abs(argument.data)), "number", node, False)
         self._require_text(argument, function)
         text = _as_text(argument.data)
         if function == "len":
@@ -500,7 +499,8 @@ class _Evaluator:
         """``isnull(x)`` / ``notnull(x)``."""
         wanted = node.function == "isnull"
         if not argument.is_series:
-            return _Value((argument.data is None) == wanted, "boolean", node, False)
+            missing = argument.data is None or _is_nan(argument.data)
+            return _Value(missing == wanted, "boolean", node, False)
         missing = argument.data.isnull() if wanted else argument.data.notnull()
         return _Value(missing, "boolean", node, True)
 
@@ -536,10 +536,20 @@ def _compare_null(left: _Value, operator_: str, right: _Value) -> _Value:
     wanted_missing = operator_ == "=="
     other = right if left.kind == "null" else left
     if other.kind == "null" or not other.is_series:
-        missing = other.kind == "null"
+        missing = other.kind == "null" or _is_nan(other.data)
         return _Value(missing == wanted_missing, "boolean", left.node, False)
     data = other.data.isnull() if wanted_missing else other.data.notnull()
     return _Value(data, "boolean", other.node, True)
+
+
+def _scalar_in(
+    value: _Value, literals: list[_Value], has_null: bool, node: Membership
+) -> bool:
+    """``in`` / ``not in`` for a value known without the table; missing gives False."""
+    if value.kind == "null" or _is_nan(value.data):
+        return has_null and not node.negated
+    found = any(value.data == item.data for item in literals)
+    return found != node.negated
 
 
 def _as_text(series: Any) -> Any:

@@ -53,9 +53,11 @@ from __future__ import annotations
 
 import datetime
 import difflib
+import heapq
 import keyword
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
 from symphony.language.lexer import (
@@ -133,6 +135,7 @@ KIND_NAMES = {
     "null": "null",
 }
 
+_SUGGESTION_POOL = 40
 _ASSIGNMENT_MESSAGE = (
     "'=' is not allowed: to compare, write '=='; assignments are not allowed"
 )
@@ -409,6 +412,13 @@ class Expression:
     Make one with :func:`parse`. Two expressions are equal when their trees are
     equal, whatever spacing or spelling (``&`` or ``and``) the texts used.
 
+    Attributes
+    ----------
+    tree : Node or None
+        The root of the parsed tree; None for an empty filter.
+    text : str
+        The text it was parsed from; error messages point into it.
+
     Examples
     --------
     >>> import pandas as pd
@@ -515,7 +525,13 @@ def parse(text: str, columns: Iterable[str]) -> Expression:
 
 
 def walk(tree: Node | None) -> Iterator[Node]:
-    """Yield every node of a tree, parents before children, without recursion."""
+    """Yield every node of a tree, parents before children, without recursion.
+
+    Examples
+    --------
+    >>> [type(node).__name__ for node in walk(parse("x > 1", ["x"]).tree)]
+    ['Compare', 'Column', 'Number']
+    """
     stack = [] if tree is None else [tree]
     while stack:
         node = stack.pop()
@@ -524,7 +540,13 @@ def walk(tree: Node | None) -> Iterator[Node]:
 
 
 def format_name(name: str) -> str:
-    """Write a column name as the parser reads it: bare if it can be, else in backticks."""
+    """Write a column name as the parser reads it: bare if it can be, else in backticks.
+
+    Examples
+    --------
+    >>> format_name("score"), format_name("my col"), format_name("for")
+    ('score', '`my col`', '`for`')
+    """
     if _is_bare_name(name):
         return name
     escaped = name.replace("\\", "\\\\").replace("`", "\\`")
@@ -1081,7 +1103,7 @@ class _Parser:
                 )
         if len(name) > 100 or not self.columns:
             return ""
-        matches = difflib.get_close_matches(name, self.columns, n=3, cutoff=0.6)
+        matches = _close_matches(name, self.columns)
         if not matches:
             return ""
         shown = [_quote_name(match) for match in matches]
@@ -1179,6 +1201,13 @@ def compare_problem(left: str | None, operator: str, right: str | None) -> str:
     """Why values of kinds ``left`` and ``right`` cannot be compared with ``operator``.
 
     Returns '' when they can (or when a kind is only known from the table).
+
+    Examples
+    --------
+    >>> compare_problem("text", "<", "number")
+    'text cannot be compared with a number'
+    >>> compare_problem(None, "<", "number")
+    ''
     """
     if "null" in (left, right):
         if operator in ("==", "!="):
@@ -1194,6 +1223,34 @@ def compare_problem(left: str | None, operator: str, right: str | None) -> str:
     if left == "boolean" and operator not in ("==", "!="):
         return "true/false values can only be compared with == or !="
     return ""
+
+
+def _close_matches(name: str, columns: tuple[str, ...]) -> list[str]:
+    """Up to three column names close to ``name``, quickly even for wide tables.
+
+    difflib compares ``name`` with every candidate at a cost that grows with the
+    product of their lengths; on a table of thousands of similar names that takes
+    a tenth of a second. Shared pairs of letters pick the 40 likeliest first.
+    """
+    if len(columns) > _SUGGESTION_POOL:
+        wanted = _letter_pairs(name)
+        columns = tuple(
+            heapq.nlargest(_SUGGESTION_POOL, columns, key=partial(_shared_pairs, wanted))
+        )
+    return difflib.get_close_matches(name, columns, n=3, cutoff=0.6)
+
+
+def _letter_pairs(text: str) -> frozenset[str]:
+    """The pairs of adjacent letters in ``text``, ignoring case."""
+    folded = text.casefold()
+    return frozenset(folded[i : i + 2] for i in range(len(folded) - 1)) or frozenset(
+        [folded]
+    )
+
+
+def _shared_pairs(wanted: frozenset[str], column: str) -> int:
+    """How many letter pairs ``column`` shares with the unknown name."""
+    return len(wanted & _letter_pairs(column))
 
 
 def _signature(function: str) -> str:
