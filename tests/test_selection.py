@@ -108,3 +108,58 @@ def test_selections_over_one_dataset_are_independent(animals):
     first.filter = "label == 'dog'"
     first.select_ids(["r3"])
     assert len(second.rows()) == 8 and second.selected is None
+
+
+def test_undo_and_redo_walk_the_history(selection):
+    selection.filter = "split == 'test'"
+    selection.selected = Box("tsne", -0.5, 2.5, -0.5, 2.5)
+    selection.group_by = ["label"]
+    assert selection.undo() and selection.group_by == []
+    assert selection.undo() and selection.selected is None
+    assert selection.filter == "split == 'test'" and selection.can_redo
+    assert selection.redo() and selection.selected == Box("tsne", -0.5, 2.5, -0.5, 2.5)
+    assert ids(selection.selected_rows()) == ["r2", "r7", "r8"]
+    selection.filter = ""  # a new change forgets what was undone
+    assert not selection.can_redo and not selection.redo()
+    while selection.undo():
+        pass
+    assert selection.to_dict()["filter"] == "" and selection.selected is None
+
+
+def test_apply_combines_gestures(selection):
+    selection.apply(Box("tsne", -0.5, 2.5, -0.5, 2.5))
+    selection.apply(Ids(("r5",)), "add")
+    selection.apply(Ids(("r1",)), "subtract")
+    assert ids(selection.selected_rows()) == ["r2", "r5", "r7", "r8"]
+    selection.apply(Ids(("r3",)))
+    assert ids(selection.selected_rows()) == ["r3"]
+
+
+def test_infinite_and_missing_coordinates_stay_in_the_other_views():
+    import numpy as np
+
+    from symphony import Embedding, InstanceGrid, Summary
+
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(size=1010), rng.normal(size=1010)
+    x[:3], y[3:5], x[5:10] = np.inf, -np.inf, np.nan
+    frame = pd.DataFrame({"id": range(1010), "projection_p_x": x, "projection_p_y": y})
+    selection = Selection(Dataset(frame))
+    embedding = Embedding(selection)
+    assert embedding.missing_coordinates == 10
+    assert "10 instances have no finite coordinates" in embedding._notice().object
+    low, high = embedding._dimensions[0].range
+    assert np.isfinite([low, high]).all() and low < x[10:].min() and high > x[10:].max()
+    image = embedding.render(width=200, height=200)
+    assert image.dimension_values("A").max() > 0
+    assert Summary(selection).counts()["filtered"] == 1010
+    assert InstanceGrid(selection, page_size=20).shown_ids()[:10] == list(range(10))
+    embedding.select_box(-100, 100, -100, 100)
+    assert len(selection.selected_rows()) == 1000
+
+
+def test_a_quoted_value_with_an_apostrophe_is_a_plain_string():
+    frame = pd.DataFrame({"id": [1, 2], "toy": ["dog's toy", "cat toy"]})
+    selection = Selection(Dataset(frame))
+    selection.filter = '''toy == "dog's toy"'''
+    assert ids(selection.rows()) == [1] and selection.filter_error == ""

@@ -7,9 +7,11 @@ own: its widgets are two-way views of the Selection's parameters.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from html import escape
 from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
 import panel as pn
 import param
@@ -17,6 +19,9 @@ import param
 from .components import Component, component_class
 from .dataset import Dataset
 from .selection import Selection
+from .sharing import encode_state, restore_state
+
+log = logging.getLogger(__name__)
 
 __all__ = ["DashboardTemplate", "Symphony", "Toolbar", "default_components"]
 
@@ -29,10 +34,10 @@ def default_components(dataset: Dataset) -> list[type[Component]]:
 
 
 class Toolbar(pn.viewable.Viewer):
-    """The filter box, group-by picker, selection count and clear button.
+    """The filter box, group-by picker, undo and redo, clear, and the counts.
 
     A filter is applied when the user presses Enter; an invalid one is shown
-    in red beside the box while the last valid filter stays applied.
+    in red below the box while the last valid filter stays applied.
     """
 
     selection = param.ClassSelector(
@@ -40,6 +45,13 @@ class Toolbar(pn.viewable.Viewer):
         constant=True,
         doc="""
         The shared state the toolbar shows and edits.""",
+    )
+
+    notice = param.String(
+        default="",
+        doc="""
+        A message for the user about the interface itself, such as a link whose
+        state could not be restored; empty shows nothing.""",
     )
 
     def __init__(self, selection: Selection, **params: Any) -> None:
@@ -64,7 +76,24 @@ class Toolbar(pn.viewable.Viewer):
             label="Clear", width=90, align="end", css_classes=["sy-clear"]
         )
         self._clear.on_click(lambda event: self.selection.clear())
+        self._undo = pn.widgets.Button(
+            label="↶ Undo",
+            width=80,
+            align="end",
+            css_classes=["sy-undo"],
+            disabled=not selection.can_undo,
+        )
+        self._redo = pn.widgets.Button(
+            label="↷ Redo",
+            width=80,
+            align="end",
+            css_classes=["sy-redo"],
+            disabled=not selection.can_redo,
+        )
+        self._undo.on_click(lambda event: self.selection.undo())
+        self._redo.on_click(lambda event: self.selection.redo())
         selection.param.watch(self._on_selection, ["filter", "group_by"])
+        selection.param.watch(self._on_history, ["can_undo", "can_redo"])
 
     def _on_filter(self, event) -> None:
         self.selection.filter = event.new.strip()
@@ -77,33 +106,44 @@ class Toolbar(pn.viewable.Viewer):
         self._filter.value = self.selection.filter
         self._group_by.value = list(self.selection.group_by)
 
-    @param.depends("selection.revision", "selection.filter_error")
+    def _on_history(self, *events) -> None:
+        self._undo.disabled = not self.selection.can_undo
+        self._redo.disabled = not self.selection.can_redo
+
+    @param.depends("selection.revision", "selection.filter_error", "notice")
     def _status(self) -> pn.pane.HTML:
         selection = self.selection
-        error = selection.filter_error
-        if error:
-            text = (
-                f"<pre class='sy-filter-error' role='alert'>{escape(error)}</pre>"
-                "<div class='sy-hint'>The last valid filter is still applied.</div>"
+        filtered = int(selection.filtered_mask.sum())
+        picked = int(selection.selected_mask.sum())
+        what = selection.selected.describe() if selection.selected is not None else ""
+        text = (
+            f"<div class='sy-status'><span class='sy-status-filtered'>{filtered:,}</span>"
+            f" of {len(selection.dataset):,} instances · "
+            f"<span class='sy-status-selected'>{picked:,}</span> selected"
+            + (f" <small>({escape(what)})</small>" if what else "")
+            + "</div>"
+        )
+        if selection.filter_error:
+            text += (
+                f"<pre class='sy-filter-error' role='alert'>{escape(selection.filter_error)}"
+                "</pre><div class='sy-hint'>The last valid filter is still applied.</div>"
             )
-        else:
-            filtered = int(selection.filtered_mask.sum())
-            picked = int(selection.selected_mask.sum())
-            what = selection.selected.describe() if selection.selected is not None else ""
-            text = (
-                f"<div class='sy-status'><span class='sy-status-filtered'>{filtered:,}</span>"
-                f" of {len(selection.dataset):,} instances · "
-                f"<span class='sy-status-selected'>{picked:,}</span> selected"
-                + (f" <small>({escape(what)})</small>" if what else "")
-                + "</div>"
-            )
+        if self.notice:
+            text += f"<div class='sy-notice' role='status'>{escape(self.notice)}</div>"
         return pn.pane.HTML(
             text, stylesheets=[_CSS], sizing_mode="stretch_width", margin=(0, 10)
         )
 
     def __panel__(self) -> pn.viewable.Viewable:
         return pn.Column(
-            pn.Row(self._filter, self._group_by, self._clear, sizing_mode="stretch_width"),
+            pn.Row(
+                self._filter,
+                self._group_by,
+                self._undo,
+                self._redo,
+                self._clear,
+                sizing_mode="stretch_width",
+            ),
             self._status,
             sizing_mode="stretch_width",
             css_classes=["sy-toolbar"],
@@ -198,8 +238,45 @@ class Symphony(pn.viewable.Viewer):
     def __panel__(self) -> pn.viewable.Viewable:
         return pn.Column(self._toolbar, self._body(), sizing_mode="stretch_width")
 
+    def link_state(self) -> None:
+        """Keep the selection in the page's URL, restoring it from the URL first.
+
+        Only for served sessions: a bad or stale link leaves the dashboard as it
+        would be without one, and the toolbar says what was wrong.
+        """
+        location = pn.state.location
+        if location is None:
+            return
+        # read the raw text: Panel's own query parsing would interpret the value
+        query = dict(parse_qsl(location.search.lstrip("?"), keep_blank_values=True))
+        text = query.get("state", "")
+        if text:
+            problem = restore_state(self.selection, text)
+            if problem:
+                self._toolbar.notice = (
+                    f"The link's selection could not be restored: {problem}"
+                )
+                log.info("session %s: bad state in link: %s", self.selection.name, problem)
+
+        def write(*events) -> None:
+            encoded, whole = encode_state(self.selection)
+            query = dict(parse_qsl(location.search.lstrip("?"), keep_blank_values=True))
+            query["state"] = encoded
+            location.search = "?" + urlencode(query)
+            if not whole:
+                self._toolbar.notice = (
+                    "The selection is too large to keep in the link; the link keeps "
+                    "the filter and grouping only."
+                )
+
+        self.selection.param.watch(write, ["revision", "focus"])
+
     def template(self, title: str | None = None) -> pn.template.BaseTemplate:
-        """The interface in a Panel page template, the toolbar above the components."""
+        """The interface in a Panel page template, the toolbar above the components.
+
+        In a served session the selection also lives in the page's URL.
+        """
+        self.link_state()
         return DashboardTemplate(
             title=title or self.title,
             header_background="#35547a",
@@ -215,6 +292,8 @@ _CSS = """
 .sy-filter-error { color: #b00020; background: #fdecee; padding: 6px 8px; margin: 4px 0;
   white-space: pre-wrap; font-size: 12px; border-left: 3px solid #b00020; }
 .sy-hint { color: #666; font-size: 12px; }
+.sy-notice { color: #6b4a00; background: #fff6df; padding: 6px 8px; margin: 4px 0;
+  border-left: 3px solid #e0a800; font-size: 13px; }
 .sy-status { font-size: 14px; margin: 4px 0; }
 .sy-status-filtered, .sy-status-selected { font-weight: 600; }
 """

@@ -38,13 +38,15 @@ import param
 
 from .dataset import Dataset
 from .language import Expression, FilterError, parse
-from .predicates import Ids, Predicate, _plain, predicate_from_dict
+from .predicates import Ids, Predicate, _plain, combine, predicate_from_dict
 
 __all__ = ["MISSING_GROUP", "Selection"]
 
 log = logging.getLogger(__name__)
 
 MISSING_GROUP = "(missing)"
+
+_HISTORY = 100
 
 
 class Selection(param.Parameterized):
@@ -112,6 +114,20 @@ class Selection(param.Parameterized):
         The id of one instance shown in detail, or None.""",
     )
 
+    can_undo = param.Boolean(
+        default=False,
+        constant=True,
+        doc="""
+        Whether `undo` has an earlier state to go back to.""",
+    )
+
+    can_redo = param.Boolean(
+        default=False,
+        constant=True,
+        doc="""
+        Whether `redo` has an undone state to restore.""",
+    )
+
     revision = param.Integer(
         default=0,
         constant=True,
@@ -128,11 +144,20 @@ class Selection(param.Parameterized):
         self._picked = np.zeros(len(dataset), dtype=bool)
         self._groups: pd.Series | None = None
         self._filter_seen: str | None = None
+        self._past: list[dict[str, Any]] = []
+        self._future: list[dict[str, Any]] = []
+        self._restoring = False
         self._recompute()
+        self._shown = self._state()
 
     # -- deriving the masks ----------------------------------------------------------
 
     @param.depends("filter", "selected", "group_by", watch=True)
+    def _on_change(self) -> None:
+        """Recompute the masks and remember the previous state for undo."""
+        self._recompute()
+        self._remember()
+
     def _recompute(self) -> None:
         """Derive the masks from filter, selected and group_by, then bump revision."""
         self._apply_filter()
@@ -243,6 +268,13 @@ class Selection(param.Parameterized):
         ids = tuple(ids)
         self.selected = Ids(ids) if ids else None
 
+    def apply(self, predicate: Predicate | None, mode: str = "replace") -> None:
+        """Combine a gesture's predicate with what is selected.
+
+        `mode` is "replace", "add" (shift with Bokeh's tools) or "subtract" (alt).
+        """
+        self.selected = combine(self.selected, predicate, mode)
+
     def clear(self) -> None:
         """Clear the filter, the selection, the grouping and the focus at once."""
         self.param.update(filter="", selected=None, group_by=[], focus=None)
@@ -250,6 +282,64 @@ class Selection(param.Parameterized):
     def check(self, text: str) -> Expression:
         """Parse a filter text against the dataset's columns, raising FilterError."""
         return parse(text, self.dataset.columns)
+
+    # -- history ----------------------------------------------------------------------
+
+    def _state(self) -> dict[str, Any]:
+        """The undoable part of the state: filter, selected and group_by."""
+        state = self.to_dict()
+        state.pop("focus")
+        return state
+
+    def _remember(self) -> None:
+        """Push the state shown before this change onto the undo history."""
+        current = self._state()
+        if current == self._shown:
+            return
+        if not self._restoring:
+            self._past = [*self._past, self._shown][-_HISTORY:]
+            self._future = []
+        self._shown = current
+        self._update_history_flags()
+
+    def _update_history_flags(self) -> None:
+        with param.edit_constant(self):
+            self.param.update(can_undo=bool(self._past), can_redo=bool(self._future))
+
+    def _restore(self, state: dict[str, Any]) -> None:
+        self._restoring = True
+        try:
+            self.param.update(
+                filter=state["filter"],
+                selected=predicate_from_dict(state["selected"]),
+                group_by=list(state["group_by"]),
+            )
+        finally:
+            self._restoring = False
+
+    def undo(self) -> bool:
+        """Go back to the state before the last change; False when there is none.
+
+        Filter, selected and group_by are undone together; focus is not part of
+        the history.
+        """
+        if not self._past:
+            return False
+        *self._past, state = self._past
+        self._future = [*self._future, self._shown]
+        self._restore(state)
+        self._update_history_flags()
+        return True
+
+    def redo(self) -> bool:
+        """Restore the state that the last `undo` left; False when there is none."""
+        if not self._future:
+            return False
+        *self._future, state = self._future
+        self._past = [*self._past, self._shown]
+        self._restore(state)
+        self._update_history_flags()
+        return True
 
     # -- state as data ----------------------------------------------------------------
 
@@ -262,19 +352,61 @@ class Selection(param.Parameterized):
             "focus": _plain(self.focus),
         }
 
-    @classmethod
-    def from_dict(cls, dataset: Dataset, state: dict[str, Any]) -> Selection:
-        """A new Selection over `dataset` with the state of `to_dict`."""
+    def set_state(self, state: dict[str, Any]) -> None:
+        """Apply state from `to_dict` in one change; raise ValueError if malformed.
+
+        Keys left out keep their value. A filter that does not parse is kept as
+        text with `filter_error` set, as when a user types it.
+        """
+        if not isinstance(state, dict):
+            raise ValueError(f"Selection state must be a dict; got {type(state).__name__}.")
         unknown = set(state) - {"filter", "selected", "group_by", "focus"}
         if unknown:
             raise ValueError(
-                f"Unknown selection state keys {sorted(unknown)}; expected filter, "
-                "selected, group_by and focus."
+                f"Unknown selection state keys {sorted(map(str, unknown))}; expected "
+                "filter, selected, group_by and focus."
             )
-        return cls(
-            dataset,
-            filter=state.get("filter", ""),
-            selected=predicate_from_dict(state.get("selected")),
-            group_by=list(state.get("group_by", [])),
-            focus=state.get("focus"),
-        )
+        changes: dict[str, Any] = {}
+        if "filter" in state:
+            if not isinstance(state["filter"], str):
+                raise ValueError("The state's filter must be text.")
+            changes["filter"] = state["filter"]
+        if "selected" in state:
+            changes["selected"] = predicate_from_dict(state["selected"])
+        if "group_by" in state:
+            group_by = state["group_by"]
+            if not isinstance(group_by, list) or not all(
+                isinstance(c, str) for c in group_by
+            ):
+                raise ValueError("The state's group_by must be a list of column names.")
+            unknown_columns = [c for c in group_by if c not in self.dataset.columns]
+            if unknown_columns:
+                raise ValueError(
+                    f"group_by names columns the dataset lacks: {unknown_columns}."
+                )
+            changes["group_by"] = group_by
+        if "focus" in state:
+            focus = state["focus"]
+            if focus is not None and not isinstance(focus, str | int | float):
+                raise ValueError("The state's focus must be one id.")
+            changes["focus"] = focus
+        self.param.update(**changes)
+
+    @classmethod
+    def from_dict(cls, dataset: Dataset, state: dict[str, Any]) -> Selection:
+        """A new Selection over `dataset` with the state of `to_dict`.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> ds = Dataset(pd.DataFrame({"id": [1, 2, 3], "v": [5, 6, 7]}))
+        >>> sel = Selection.from_dict(ds, {"filter": "v > 5", "selected": None,
+        ...                                "group_by": [], "focus": 2})
+        >>> list(sel.rows()["id"]), sel.focus
+        ([2, 3], 2)
+        """
+        selection = cls(dataset)
+        selection.set_state(state)
+        selection._past, selection._future = [], []
+        selection._update_history_flags()
+        return selection

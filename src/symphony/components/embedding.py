@@ -1,12 +1,16 @@
-"""Embedding: a datashaded scatterplot of a projection, with box select.
+"""Embedding: a datashaded scatterplot of a projection, with box and lasso select.
 
 The browser only ever receives a raster image of the points, so the payload of a
-redraw depends on the plot's size, not on the number of instances. Drawing a box
-with the box-select tool sets `Selection.selected` to a `Box` predicate (four
-numbers), and the selected instances are drawn in colour over the rest in grey.
+redraw depends on the plot's size, not on the number of instances. A box or lasso
+drawn with Bokeh's select tools becomes a `Box` or `Lasso` predicate (a few
+numbers) that replaces, adds to or subtracts from the selection, and the selected
+instances are drawn in colour over the rest in grey. Points are coloured by the
+groups of `Selection.group_by` when there are groups, else by `color`.
 """
 
 from __future__ import annotations
+
+from html import escape
 
 import datashader as ds
 import datashader.transfer_functions as tf
@@ -18,30 +22,23 @@ import panel as pn
 import param
 
 from ..dataset import Dataset
-from ..predicates import Box
+from ..predicates import MODES, Box, Lasso
 from .base import Component, register
 
 __all__ = ["Embedding"]
 
 _CATEGORY_COLORS = [
-    "#4c78a8",
-    "#f58518",
-    "#e45756",
-    "#72b7b2",
-    "#54a24b",
-    "#eeca3b",
-    "#b279a2",
-    "#ff9da6",
-    "#9d755d",
-    "#bab0ac",
-]
+    "#4c78a8", "#f58518", "#e45756", "#72b7b2", "#54a24b",
+    "#eeca3b", "#b279a2", "#ff9da6", "#9d755d", "#bab0ac",
+]  # fmt: skip
 _REST = "#c8c8c8"
+_OTHER = "(other)"
 _MAX_CATEGORIES = 20
 
 
 @register
 class Embedding(Component):
-    """A scatterplot of one projection, drawn by datashader, with box select.
+    """A scatterplot of one projection, drawn by datashader, with box and lasso select.
 
     Examples
     --------
@@ -52,6 +49,9 @@ class Embedding(Component):
     >>> view.select_box(0.5, 2.5, 0.5, 2.5)
     >>> list(view.selection.selected_rows()["id"])
     [2, 3]
+    >>> view.select_box(1.5, 2.5, 1.5, 2.5, mode="subtract")
+    >>> list(view.selection.selected_rows()["id"])
+    [2]
     """
 
     title = param.String(default="Embedding")
@@ -59,7 +59,8 @@ class Embedding(Component):
     description = param.String(
         default=(
             "Instances placed by a projection, so similar ones lie close together. "
-            "Drag with the box-select tool to select the instances in a region."
+            "Drag a box or a lasso to select the instances in a region; hold shift "
+            "to add to the selection, or pick a mode below."
         )
     )
 
@@ -74,7 +75,16 @@ class Embedding(Component):
         default=None,
         allow_None=True,
         doc="""
-        Column whose values colour the points; the label column when None.""",
+        Column whose values colour the points when nothing is grouped; the label
+        column when None.""",
+    )
+
+    selection_mode = param.Selector(
+        default="replace",
+        objects=list(MODES),
+        doc="""
+        What the next box or lasso does: replace the selection, add to it, or
+        subtract from it.""",
     )
 
     height = param.Integer(default=420, bounds=(100, None), doc="Plot height in pixels.")
@@ -91,6 +101,7 @@ class Embedding(Component):
         self._axes = projection
         self._finite = self._finite_mask()
         self._dimensions = self._bounded_dimensions()
+        self._coloring_key: tuple | None = None
         self._plot = self._build_plot()
 
     @classmethod
@@ -130,38 +141,92 @@ class Embedding(Component):
         """How many instances have no finite coordinates and cannot be drawn."""
         return int((~self._finite).sum())
 
-    def select_box(self, x0: float, x1: float, y0: float, y1: float) -> None:
+    # -- gestures --------------------------------------------------------------------
+
+    def select_box(
+        self, x0: float, x1: float, y0: float, y1: float, mode: str | None = None
+    ) -> None:
         """Select the instances inside a box, as the box-select tool does."""
-        self.selection.selected = Box(self.projection, x0, x1, y0, y1)
+        box = Box(self.projection, x0, x1, y0, y1)
+        self.selection.apply(box, mode or self.selection_mode)
+
+    def select_lasso(self, xs, ys, mode: str | None = None) -> None:
+        """Select the instances inside a polygon, as the lasso tool does."""
+        lasso = Lasso(self.projection, tuple(xs), tuple(ys))
+        self.selection.apply(lasso, mode or self.selection_mode)
+
+    def _on_box(self, bounds=None):
+        """Turn a finished box gesture into a Box predicate."""
+        if bounds is None:
+            return
+        x0, y0, x1, y1 = bounds
+        self.select_box(x0, x1, y0, y1)
+
+    def _on_lasso(self, geometry=None):
+        """Turn a finished lasso gesture into a Lasso predicate."""
+        if geometry is None or len(geometry) < 3:
+            return
+        points = np.asarray(geometry, dtype=float)
+        self.select_lasso(points[:, 0], points[:, 1])
+
+    # -- colours -------------------------------------------------------------------
+
+    def coloring(self) -> tuple[pd.Series, dict[str, str], str | None]:
+        """A colour category per instance, the colour of each, and what they mean.
+
+        Groups of the selection win over `color`; beyond the most common
+        categories the rest share one colour as "(other)".
+        """
+        selection = self.selection
+        key = (self.color, tuple(selection.group_by))
+        if key == self._coloring_key:
+            return self._coloring
+        if selection.groups is not None:
+            labels, title = selection.groups, " · ".join(selection.group_by)
+        elif self.color is not None:
+            column = self.dataset.frame[self.color]
+            labels, title = (
+                column.astype(str).where(column.notna(), "(missing)"),
+                self.color,
+            )
+        else:
+            labels, title = pd.Series("instance", index=self.dataset.frame.index), None
+        counts = labels.value_counts()
+        kept = sorted(counts.index[: _MAX_CATEGORIES - 1], key=_natural)
+        if len(counts) > len(kept):
+            labels = labels.where(labels.isin(kept), _OTHER)
+            kept.append(_OTHER)
+        palette = {
+            c: _CATEGORY_COLORS[i % len(_CATEGORY_COLORS)] for i, c in enumerate(kept)
+        }
+        if _OTHER in palette:
+            palette[_OTHER] = "#666666"
+        categories = pd.Categorical(labels, categories=kept)
+        self._coloring = (pd.Series(categories, index=labels.index), palette, title)
+        self._coloring_key = key
+        return self._coloring
 
     # -- drawing ------------------------------------------------------------------
 
-    def _categories(self) -> list[str]:
-        """The colour categories, as text, in a stable order."""
-        if self.color is None:
-            return ["instance"]
-        return sorted(self.dataset.frame[self.color].dropna().astype(str).unique())
-
-    def _points(self, mask: np.ndarray) -> hv.Points:
-        """The drawable points under `mask`, with their colour category."""
+    def _points(self, mask: np.ndarray) -> pd.DataFrame:
+        """The x, y and colour category of the drawable instances under `mask`."""
         frame = self.dataset.frame
         keep = mask & self._finite
-        columns = {"x": frame[self._axes.x][keep], "y": frame[self._axes.y][keep]}
-        if self.color is None:
-            category = np.full(int(keep.sum()), "instance", dtype=object)
-        else:
-            category = frame[self.color][keep].astype(str)
-        data = pd.DataFrame(columns).assign(
-            _category=pd.Categorical(category, categories=self._categories())
+        categories, _, _ = self.coloring()
+        return pd.DataFrame(
+            {
+                "x": frame[self._axes.x][keep],
+                "y": frame[self._axes.y][keep],
+                "category": categories[keep],
+            }
         )
-        return hv.Points(data, kdims=self._dimensions, vdims=["_category"])
 
     def _shade(self, mask: np.ndarray, canvas: ds.Canvas, key: dict, spread: int):
         """The drawable instances under `mask` as a datashader image, or None."""
-        frame = self._points(mask).data
+        frame = self._points(mask)
         if not len(frame):
             return None
-        counts = canvas.points(frame, "x", "y", ds.count_cat("_category"))
+        counts = canvas.points(frame, "x", "y", ds.count_cat("category"))
         if not int(counts.sum()):
             return None
         return tf.spread(tf.shade(counts, color_key=key, min_alpha=200), px=spread)
@@ -182,14 +247,11 @@ class Embedding(Component):
             y_range=tuple(y_range),
         )
         selection = self.selection
-        base_key = (
-            self._palette
-            if selection.selected is None
-            else dict.fromkeys(self._palette, _REST)
-        )
+        _, palette, _ = self.coloring()
+        base_key = palette if selection.selected is None else dict.fromkeys(palette, _REST)
         layers = [
             self._shade(selection.filtered_mask, canvas, base_key, 1),
-            self._shade(selection.selected_mask, canvas, self._palette, 2),
+            self._shade(selection.selected_mask, canvas, palette, 2),
         ]
         layers = [layer for layer in layers if layer is not None]
         if layers:
@@ -200,11 +262,7 @@ class Embedding(Component):
         bounds = (x_range[0], y_range[0], x_range[1], y_range[1])
         return hv.RGB(rgba, bounds=bounds, kdims=self._dimensions)
 
-    def _build_plot(self):
-        self._palette = {
-            c: _CATEGORY_COLORS[i % len(_CATEGORY_COLORS)]
-            for i, c in enumerate(self._categories())
-        }
+    def _build_plot(self) -> hv.DynamicMap:
         x_range, y_range = self._dimensions[0].range, self._dimensions[1].range
         streams = [
             hv.streams.RangeXY(x_range=x_range, y_range=y_range),
@@ -218,8 +276,10 @@ class Embedding(Component):
         plot = hv.DynamicMap(draw, streams=streams)
         self._bounds = hv.streams.BoundsXY(source=plot)
         self._bounds.add_subscriber(self._on_box)
+        self._lasso = hv.streams.Lasso(source=plot)
+        self._lasso.add_subscriber(self._on_lasso)
         return plot.opts(
-            tools=["box_select"],
+            tools=["box_select", "lasso_select"],
             active_tools=["box_select"],
             responsive=True,
             height=self.height,
@@ -227,44 +287,90 @@ class Embedding(Component):
             yaxis=None,
         )
 
-    def _on_box(self, bounds=None):
-        """Turn a finished box gesture into a Box predicate."""
-        if bounds is None:
-            return
-        x0, y0, x1, y1 = bounds
-        self.select_box(x0, x1, y0, y1)
-
     @param.depends("selection.revision")
     def _notice(self) -> pn.pane.HTML:
         missing = self.missing_coordinates
         text = (
-            f"{missing:,} instances have no finite coordinates in "
-            f"'{self.projection}' and are not drawn."
+            f"<div class='sy-notice'>{missing:,} instances have no finite coordinates "
+            f"in '{escape(self.projection)}' and are not drawn; they still count in "
+            "the other views.</div>"
             if missing
             else ""
         )
-        legend = self._legend()
         return pn.pane.HTML(
-            legend + (f"<div class='sy-notice'>{text}</div>" if text else ""),
+            self._legend() + text,
             margin=(0, 10),
             sizing_mode="stretch_width",
+            stylesheets=[".sy-notice { color: #8a5300; font-size: 12px; }"],
         )
 
     def _legend(self) -> str:
-        """Colour swatches for the colour column."""
-        if self.color is None:
+        """Colour swatches of the categories."""
+        _, palette, title = self.coloring()
+        if title is None:
             return ""
-        from html import escape
-
         swatches = "".join(
             f"<span style='margin-right:10px;white-space:nowrap'><span style='display:inline-"
             f"block;width:10px;height:10px;background:{color}'></span> {escape(c)}</span>"
-            for c, color in self._palette.items()
+            for c, color in palette.items()
         )
-        return f"<div class='sy-legend'><b>{escape(self.color)}</b>: {swatches}</div>"
+        return f"<div class='sy-legend'><b>{escape(title)}</b>: {swatches}</div>"
 
     def __panel__(self) -> pn.viewable.Viewable:
         plot = pn.pane.HoloViews(
             self._plot, sizing_mode="stretch_width", height=self.height
         )
-        return self._card(self._notice, plot)
+        mode = pn.widgets.RadioButtonGroup.from_param(
+            self.param.selection_mode,
+            css_classes=["sy-selection-mode"],
+        )
+        keys = SelectionKeys(self)
+        return self._card(
+            self._notice, plot, pn.Row(pn.pane.HTML("Next gesture:"), mode, keys)
+        )
+
+
+def _natural(value: str):
+    """Sort numbers numerically, then text."""
+    try:
+        return (0, float(value), "")
+    except ValueError:
+        return (1, 0.0, value)
+
+
+class SelectionKeys(pn.custom.JSComponent):
+    """Turns shift and alt held at the start of a gesture into a selection mode.
+
+    Bokeh's select tools do not tell the server which keys were held, so this
+    invisible element listens for pointer presses on the page and sends the mode
+    before the gesture's geometry arrives over the same connection.
+    """
+
+    _esm = """
+    export function render({ model }) {
+      let last = null;
+      const press = (event) => {
+        const mode = event.shiftKey ? "add" : (event.altKey ? "subtract" : null);
+        if (mode !== last) { last = mode; model.send_msg({ mode: mode }); }
+      };
+      document.addEventListener("pointerdown", press, true);
+      model.on("remove", () => document.removeEventListener("pointerdown", press, true));
+    }
+    """
+
+    def __init__(self, embedding: Embedding, **params):
+        super().__init__(width=0, height=0, margin=0, **params)
+        self._embedding = embedding
+        self._chosen = "replace"
+
+    def _handle_msg(self, msg) -> None:
+        """Use the modifier's mode for the gesture; restore the chosen one after."""
+        if not isinstance(msg, dict):
+            return
+        mode = msg.get("mode")
+        embedding = self._embedding
+        if mode in MODES:
+            self._chosen = embedding.selection_mode
+            embedding.selection_mode = mode
+        elif mode is None:
+            embedding.selection_mode = self._chosen
