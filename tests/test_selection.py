@@ -163,3 +163,13 @@ def test_a_quoted_value_with_an_apostrophe_is_a_plain_string():
     selection = Selection(Dataset(frame))
     selection.filter = '''toy == "dog's toy"'''
     assert ids(selection.rows()) == [1] and selection.filter_error == ""
+
+
+def test_a_predicate_that_cannot_apply_is_refused_and_the_old_one_kept(selection):
+    from symphony.predicates import Range
+
+    selection.select_ids(["r1"])
+    with pytest.raises(ValueError, match="numeric or date column; 'label'"):
+        selection.selected = Range("label", "a", "b")
+    assert selection.selected == Ids(("r1",))
+    assert ids(selection.selected_rows()) == ["r1"]

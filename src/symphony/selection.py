@@ -144,6 +144,7 @@ class Selection(param.Parameterized):
         self._picked = np.zeros(len(dataset), dtype=bool)
         self._groups: pd.Series | None = None
         self._filter_seen: str | None = None
+        self._last_selected: Predicate | None = None
         self._past: list[dict[str, Any]] = []
         self._future: list[dict[str, Any]] = []
         self._restoring = False
@@ -162,15 +163,29 @@ class Selection(param.Parameterized):
         """Derive the masks from filter, selected and group_by, then bump revision."""
         self._apply_filter()
         self._check_group_by()
-        self._picked = (
-            np.zeros(len(self.dataset), dtype=bool)
-            if self.selected is None
-            else self.selected.mask(self.dataset)
-        )
+        self._picked = self._selected_mask()
         self._groups = self._derive_groups()
         with param.edit_constant(self):
             self.revision += 1
         log.debug("selection %s recomputed: revision %d", self.name, self.revision)
+
+    def _selected_mask(self) -> np.ndarray:
+        """The mask of `selected`; a predicate that cannot apply is refused.
+
+        The previous predicate is put back before the error is raised, so the
+        state never holds a selection whose mask is unknown.
+        """
+        if self.selected is None:
+            self._last_selected = None
+            return np.zeros(len(self.dataset), dtype=bool)
+        try:
+            mask = self.selected.mask(self.dataset)
+        except (ValueError, LookupError):
+            with param.discard_events(self):
+                self.selected = self._last_selected
+            raise
+        self._last_selected = self.selected
+        return mask
 
     def _apply_filter(self) -> None:
         """Parse and evaluate the filter; on an error keep the last valid masks."""
@@ -372,7 +387,10 @@ class Selection(param.Parameterized):
                 raise ValueError("The state's filter must be text.")
             changes["filter"] = state["filter"]
         if "selected" in state:
-            changes["selected"] = predicate_from_dict(state["selected"])
+            predicate = predicate_from_dict(state["selected"])
+            if predicate is not None:
+                predicate.mask(self.dataset)  # raises now if it names what is not there
+            changes["selected"] = predicate
         if "group_by" in state:
             group_by = state["group_by"]
             if not isinstance(group_by, list) or not all(

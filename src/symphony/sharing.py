@@ -51,12 +51,12 @@ def restore_state(selection: Selection, text: str) -> str | None:
         return f"the link's state is longer than {MAX_STATE_CHARS:,} characters"
     try:
         state: Any = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         return "the link's state is not valid JSON"
     try:
         selection.set_state(state)
     except ValueError as error:
         return str(error)
     if selection.filter_error:
-        return f"its filter does not apply to this dataset: {selection.filter_error}"
+        return "its filter does not apply to this dataset (the error is shown above)"
     return None

@@ -6,7 +6,7 @@ import symphony.language
 import symphony.language.parser
 from symphony.language import Expression, FilterError, parse
 from symphony.language.lexer import MAX_DEPTH, MAX_DIGITS, MAX_TEXT_LENGTH
-from symphony.language.parser import (
+from symphony.language.tree import (
     And,
     Arithmetic,
     Boolean,
@@ -43,6 +43,7 @@ COLUMNS = [
 def test_public_names():
     assert symphony.language.__all__ == ["Expression", "FilterError", "parse"]
     assert issubclass(FilterError, ValueError)
+    assert FilterError.__module__ == "symphony.language"
 
 
 # -- the tree ------------------------------------------------------------------------------

@@ -2,9 +2,9 @@
 
 Filter text comes from users of a served dashboard, so it is never handed to
 Python or pandas as code: :mod:`.lexer` splits it into tokens, :mod:`.parser`
-builds a tree of small frozen dataclasses and checks it, and :mod:`.evaluate`
-combines whole columns with Series operators. See ``docs/filter-language.md``
-for the language itself.
+checks them and builds a tree of the small frozen dataclasses of :mod:`.tree`,
+and :mod:`.evaluate` combines whole columns with Series operators. See
+``docs/filter-language.md`` for the language itself.
 
 Examples
 --------
@@ -16,6 +16,7 @@ Examples
 """
 
 from symphony.language.lexer import FilterError
-from symphony.language.parser import Expression, parse
+from symphony.language.parser import parse
+from symphony.language.tree import Expression
 
 __all__ = ["Expression", "FilterError", "parse"]

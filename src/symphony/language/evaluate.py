@@ -1,6 +1,6 @@
 """Evaluate a parsed filter on a pandas or dask DataFrame.
 
-The evaluator walks the tree of :mod:`.parser` and combines whole columns with
+The evaluator walks the tree of :mod:`.tree` and combines whole columns with
 Series operators (``==``, ``&``, ``.isnull()``, ``.isin()``, ``.str.contains(...,
 regex=False)``), which pandas and dask both provide; nothing runs per row in
 Python, and nothing the user wrote is ever handed to pandas as code.
@@ -42,7 +42,7 @@ import numpy as np
 import pandas as pd
 
 from symphony.language.lexer import FilterError, quote
-from symphony.language.parser import (
+from symphony.language.tree import (
     KIND_NAMES,
     And,
     Arithmetic,
@@ -51,6 +51,7 @@ from symphony.language.parser import (
     Column,
     Compare,
     Date,
+    Junction,
     Membership,
     Negative,
     Node,
@@ -60,6 +61,7 @@ from symphony.language.parser import (
     Or,
     Text,
     compare_problem,
+    condition_message,
     describe,
     walk,
 )
@@ -235,14 +237,7 @@ def _require_condition(value: _Value, text: str, where: str) -> None:
     """Refuse a value that is not true/false for each instance."""
     if value.kind == "boolean":
         return
-    found = _describe_value(value)
-    if where == "a filter":
-        message = (
-            f"a filter must be a condition that is true or false for each instance, "
-            f"such as score > 0.5; found {found}"
-        )
-    else:
-        message = f"{where} needs a condition, such as score > 0.5; found {found}"
+    message = condition_message(where, _describe_value(value))
     raise FilterError(message, text, value.node.position)
 
 
@@ -295,9 +290,9 @@ class _Evaluator:
 
     # -- logic -------------------------------------------------------------------------
 
-    def _logic(self, node: And | Or) -> _Value:
+    def _logic(self, node: Junction) -> _Value:
         """``and`` / ``or`` of two or more conditions."""
-        word = "'and'" if isinstance(node, And) else "'or'"
+        word = quote(node.word)
         combine = operator.and_ if isinstance(node, And) else operator.or_
         values = [self.value(operand) for operand in node.operands]
         for value in values:

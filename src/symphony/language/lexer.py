@@ -84,6 +84,8 @@ class FilterError(ValueError):
     7
     """
 
+    __module__ = "symphony.language"  # where users import it from; shown in tracebacks
+
     def __init__(self, message: str, text: str = "", position: int | None = None):
         super().__init__(message)
         self.message = message

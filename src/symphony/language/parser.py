@@ -1,4 +1,4 @@
-"""Parse filter text into a tree of small frozen dataclasses.
+"""Parse filter text into the tree of :mod:`.tree`, checking what the text alone tells.
 
 The grammar, from the loosest operator to the tightest (``{ x }`` repeats,
 ``[ x ]`` is optional, quoted text is literal)::
@@ -38,15 +38,12 @@ Design notes:
   construct that nests (parentheses, calls, ``not``, unary minus) counts one
   level against :data:`~.lexer.MAX_DEPTH` *before* it descends, so the Python
   stack stays shallow whatever the text. Runs of the same operator make one
-  n-ary node (``a and b and c`` is one :class:`And`), so long flat texts give
-  shallow trees too.
+  n-ary node (``a and b and c`` is one :class:`~.tree.And`), so long flat texts
+  give shallow trees too.
 - Types are checked here where the text alone tells them (a number compared
   with quoted text, ``contains(x, 1)``, a filter that is not a condition). What
   depends on the table's dtypes is checked by :mod:`.evaluate`.
-- ``str(node)`` gives the canonical text; parentheses are written exactly where
-  the tree needs them, so that parsing the text again gives an equal tree.
-- Nodes carry the position of their first character in the source text for
-  error messages; positions take no part in equality.
+- Each node records the position of its first token, for error messages.
 """
 
 from __future__ import annotations
@@ -55,10 +52,8 @@ import datetime
 import difflib
 import heapq
 import keyword
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
 from functools import partial
-from typing import TYPE_CHECKING, ClassVar
 
 from symphony.language.lexer import (
     MAX_DEPTH,
@@ -69,15 +64,38 @@ from symphony.language.lexer import (
     shorten,
     tokenize,
 )
-
-if TYPE_CHECKING:
-    import pandas as pd
-
-OR, AND, NOT, COMPARE, SUM, PRODUCT, NEGATIVE, ATOM = range(1, 9)
-
-COMPARE_OPS = ("==", "!=", "<", "<=", ">", ">=")
-SUM_OPS = ("+", "-")
-PRODUCT_OPS = ("*", "/", "%")
+from symphony.language.tree import (
+    BOOLEAN_WORDS,
+    COMPARE_OPS,
+    GRAMMAR_WORDS,
+    KIND_NAMES,
+    NULL_WORDS,
+    PRODUCT_OPS,
+    SUM_OPS,
+    And,
+    Arithmetic,
+    Boolean,
+    Call,
+    Column,
+    Compare,
+    Date,
+    Expression,
+    Junction,
+    Membership,
+    Negative,
+    Node,
+    Not,
+    Null,
+    Number,
+    Or,
+    Text,
+    compare_problem,
+    condition_message,
+    format_name,
+    is_bare_name,
+    quote_name,
+    show,
+)
 
 FUNCTIONS = (
     "abs",
@@ -94,28 +112,9 @@ FUNCTIONS = (
     "upper",
 )
 _ALIASES = {"isna": "isnull", "notna": "notnull"}
-_RESULT_KINDS = {
-    "abs": "number",
-    "len": "number",
-    "lower": "text",
-    "upper": "text",
-    "contains": "boolean",
-    "startswith": "boolean",
-    "endswith": "boolean",
-    "isnull": "boolean",
-    "notnull": "boolean",
-}
 _TEXT_TESTS = ("contains", "startswith", "endswith")
 _TEXT_CHANGES = ("lower", "upper", "len")
 
-_LITERAL_WORDS = {
-    "true": True,
-    "True": True,
-    "false": False,
-    "False": False,
-}
-_NULL_WORDS = ("null", "None")
-_GRAMMAR_WORDS = frozenset(("and", "or", "not", "in", *_LITERAL_WORDS, *_NULL_WORDS))
 _KEYWORD_MESSAGES = {
     "lambda": "lambda functions are not allowed",
     "for": "comprehensions and loops ('for') are not allowed",
@@ -125,357 +124,13 @@ _KEYWORD_MESSAGES = {
     "import": "imports are not allowed",
     "from": "imports are not allowed",
 }
-RESERVED = _GRAMMAR_WORDS | frozenset(keyword.kwlist)
-
-KIND_NAMES = {
-    "number": "a number",
-    "text": "text",
-    "boolean": "true/false",
-    "date": "a date",
-    "null": "null",
-}
 
 _SUGGESTION_POOL = 40
 _ASSIGNMENT_MESSAGE = (
     "'=' is not allowed: to compare, write '=='; assignments are not allowed"
 )
+_IN_CHAIN_MESSAGE = "'in' cannot be chained with other comparisons; add parentheses"
 _DATE_EXAMPLE = 'date("2024-01-31") or date("2024-01-31T10:00")'
-
-
-@dataclass(frozen=True)
-class Node:
-    """Base of the tree: every node knows its precedence, its kind and its children."""
-
-    position: int = field(default=0, compare=False, repr=False, kw_only=True)
-    precedence: ClassVar[int] = ATOM
-
-    @property
-    def kind(self) -> str | None:
-        """What the node gives: 'number', 'text', 'boolean', 'date', 'null' or None."""
-        return None
-
-    @property
-    def children(self) -> tuple[Node, ...]:
-        """The nodes directly below this one."""
-        return ()
-
-
-@dataclass(frozen=True)
-class Column(Node):
-    """A column of the table, by name."""
-
-    name: str
-
-    def __str__(self) -> str:
-        return format_name(self.name)
-
-
-@dataclass(frozen=True)
-class Text(Node):
-    """Quoted text."""
-
-    value: str
-
-    @property
-    def kind(self) -> str:
-        return "text"
-
-    def __str__(self) -> str:
-        escaped = self.value.replace("\\", "\\\\").replace('"', '\\"')
-        return f'"{escaped}"'
-
-
-@dataclass(frozen=True)
-class Number(Node):
-    """An integer or float literal; a leading minus is folded into the value."""
-
-    value: int | float
-
-    @property
-    def kind(self) -> str:
-        return "number"
-
-    def __str__(self) -> str:
-        return repr(self.value)
-
-
-@dataclass(frozen=True)
-class Boolean(Node):
-    """``true`` or ``false``."""
-
-    value: bool
-
-    @property
-    def kind(self) -> str:
-        return "boolean"
-
-    def __str__(self) -> str:
-        return "true" if self.value else "false"
-
-
-@dataclass(frozen=True)
-class Null(Node):
-    """``null``: a missing value."""
-
-    @property
-    def kind(self) -> str:
-        return "null"
-
-    def __str__(self) -> str:
-        return "null"
-
-
-@dataclass(frozen=True)
-class Date(Node):
-    """A date or date-time literal such as ``date("2024-01-31")``."""
-
-    text: str
-
-    @property
-    def kind(self) -> str:
-        return "date"
-
-    @property
-    def value(self) -> datetime.datetime:
-        """The literal as a naive datetime."""
-        return datetime.datetime.fromisoformat(self.text)
-
-    def __str__(self) -> str:
-        return f'date("{self.text}")'
-
-
-@dataclass(frozen=True)
-class Call(Node):
-    """A call of one of the allowed functions (``date`` excepted, which is a literal)."""
-
-    function: str
-    arguments: tuple[Node, ...]
-
-    @property
-    def kind(self) -> str:
-        return _RESULT_KINDS[self.function]
-
-    @property
-    def children(self) -> tuple[Node, ...]:
-        return self.arguments
-
-    def __str__(self) -> str:
-        return f"{self.function}({', '.join(str(arg) for arg in self.arguments)})"
-
-
-@dataclass(frozen=True)
-class Negative(Node):
-    """Unary minus of something that is not a number literal."""
-
-    operand: Node
-    precedence: ClassVar[int] = NEGATIVE
-
-    @property
-    def kind(self) -> str:
-        return "number"
-
-    @property
-    def children(self) -> tuple[Node, ...]:
-        return (self.operand,)
-
-    def __str__(self) -> str:
-        return "-" + _wrap(self.operand, NEGATIVE)
-
-
-@dataclass(frozen=True)
-class Arithmetic(Node):
-    """A run of + and - (or of * / and %) at one precedence level, left to right."""
-
-    operands: tuple[Node, ...]
-    operators: tuple[str, ...]
-
-    @property
-    def precedence(self) -> int:
-        return SUM if self.operators[0] in SUM_OPS else PRODUCT
-
-    @property
-    def kind(self) -> str:
-        return "number"
-
-    @property
-    def children(self) -> tuple[Node, ...]:
-        return self.operands
-
-    def __str__(self) -> str:
-        return _join_chain(self.operands, self.operators, self.precedence + 1)
-
-
-@dataclass(frozen=True)
-class Compare(Node):
-    """A comparison, or a chain of them such as ``0 < x <= 1``."""
-
-    operands: tuple[Node, ...]
-    operators: tuple[str, ...]
-    precedence: ClassVar[int] = COMPARE
-
-    @property
-    def kind(self) -> str:
-        return "boolean"
-
-    @property
-    def children(self) -> tuple[Node, ...]:
-        return self.operands
-
-    def __str__(self) -> str:
-        return _join_chain(self.operands, self.operators, COMPARE + 1)
-
-
-@dataclass(frozen=True)
-class Membership(Node):
-    """``x in [...]`` or ``x not in [...]``; the items are literals."""
-
-    operand: Node
-    items: tuple[Node, ...]
-    negated: bool = False
-    precedence: ClassVar[int] = COMPARE
-
-    @property
-    def kind(self) -> str:
-        return "boolean"
-
-    @property
-    def children(self) -> tuple[Node, ...]:
-        return (self.operand,)
-
-    def __str__(self) -> str:
-        word = "not in" if self.negated else "in"
-        items = ", ".join(str(item) for item in self.items)
-        return f"{_wrap(self.operand, COMPARE + 1)} {word} [{items}]"
-
-
-@dataclass(frozen=True)
-class Not(Node):
-    """Logical negation."""
-
-    operand: Node
-    precedence: ClassVar[int] = NOT
-
-    @property
-    def kind(self) -> str:
-        return "boolean"
-
-    @property
-    def children(self) -> tuple[Node, ...]:
-        return (self.operand,)
-
-    def __str__(self) -> str:
-        return "not " + _wrap(self.operand, NOT)
-
-
-@dataclass(frozen=True)
-class And(Node):
-    """Two or more conditions that must all hold."""
-
-    operands: tuple[Node, ...]
-    precedence: ClassVar[int] = AND
-
-    @property
-    def kind(self) -> str:
-        return "boolean"
-
-    @property
-    def children(self) -> tuple[Node, ...]:
-        return self.operands
-
-    def __str__(self) -> str:
-        return " and ".join(_wrap(operand, AND + 1) for operand in self.operands)
-
-
-@dataclass(frozen=True)
-class Or(Node):
-    """Two or more conditions of which one must hold."""
-
-    operands: tuple[Node, ...]
-    precedence: ClassVar[int] = OR
-
-    @property
-    def kind(self) -> str:
-        return "boolean"
-
-    @property
-    def children(self) -> tuple[Node, ...]:
-        return self.operands
-
-    def __str__(self) -> str:
-        return " or ".join(_wrap(operand, OR + 1) for operand in self.operands)
-
-
-@dataclass(frozen=True)
-class Expression:
-    """A parsed filter: evaluate it on a table, read its columns, print it.
-
-    Make one with :func:`parse`. Two expressions are equal when their trees are
-    equal, whatever spacing or spelling (``&`` or ``and``) the texts used.
-
-    Attributes
-    ----------
-    tree : Node or None
-        The root of the parsed tree; None for an empty filter.
-    text : str
-        The text it was parsed from; error messages point into it.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> frame = pd.DataFrame({"score": [0.2, 0.7, None], "split": ["a", "b", "b"]})
-    >>> expr = parse("score > 0.5 & split == 'b'", frame.columns)
-    >>> str(expr)
-    'score > 0.5 and split == "b"'
-    >>> sorted(expr.columns)
-    ['score', 'split']
-    >>> expr.evaluate(frame).tolist()
-    [False, True, False]
-    """
-
-    tree: Node | None
-    text: str = field(default="", compare=False, repr=False)
-
-    @property
-    def columns(self) -> frozenset[str]:
-        """The names of the columns the filter reads."""
-        return frozenset(node.name for node in walk(self.tree) if isinstance(node, Column))
-
-    def evaluate(self, frame: pd.DataFrame) -> pd.Series:
-        """Evaluate on a pandas or dask DataFrame.
-
-        Parameters
-        ----------
-        frame : pandas.DataFrame or dask.dataframe.DataFrame
-            The table; it must hold every column in :attr:`columns`.
-
-        Returns
-        -------
-        pandas.Series or dask.dataframe.Series
-            Booleans aligned to ``frame``'s index: True for the instances the
-            filter keeps. A comparison with a missing value is False.
-
-        Raises
-        ------
-        FilterError
-            When a column is missing or its dtype does not suit the filter,
-            such as text compared with a number.
-
-        Examples
-        --------
-        >>> import pandas as pd
-        >>> frame = pd.DataFrame({"label": ["cat", "dog"], "prediction": ["cat", "cat"]})
-        >>> parse("label != prediction", frame.columns).evaluate(frame).tolist()
-        [False, True]
-        """
-        from symphony.language.evaluate import evaluate_tree
-
-        return evaluate_tree(self.tree, frame, self.text or str(self))
-
-    def __str__(self) -> str:
-        return "" if self.tree is None else str(self.tree)
-
-    def __repr__(self) -> str:
-        return f"Expression({str(self)!r})"
 
 
 def parse(text: str, columns: Iterable[str]) -> Expression:
@@ -510,7 +165,7 @@ def parse(text: str, columns: Iterable[str]) -> Expression:
     >>> parse("lable == 1", ["label"])
     Traceback (most recent call last):
     ...
-    symphony.language.lexer.FilterError: 'lable' is not a column; did you mean 'label'?
+    symphony.language.FilterError: 'lable' is not a column; did you mean 'label'?
       lable == 1
       ^
     """
@@ -522,80 +177,6 @@ def parse(text: str, columns: Iterable[str]) -> Expression:
     tokens = tokenize(text)
     tree = _Parser(text, tokens, names).run()
     return Expression(tree, text)
-
-
-def walk(tree: Node | None) -> Iterator[Node]:
-    """Yield every node of a tree, parents before children, without recursion.
-
-    Examples
-    --------
-    >>> [type(node).__name__ for node in walk(parse("x > 1", ["x"]).tree)]
-    ['Compare', 'Column', 'Number']
-    """
-    stack = [] if tree is None else [tree]
-    while stack:
-        node = stack.pop()
-        yield node
-        stack.extend(reversed(node.children))
-
-
-def format_name(name: str) -> str:
-    """Write a column name as the parser reads it: bare if it can be, else in backticks.
-
-    Examples
-    --------
-    >>> format_name("score"), format_name("my col"), format_name("for")
-    ('score', '`my col`', '`for`')
-    """
-    if _is_bare_name(name):
-        return name
-    escaped = name.replace("\\", "\\\\").replace("`", "\\`")
-    return f"`{escaped}`"
-
-
-def describe(node: Node) -> str:
-    """Name a node for a message: a column as such, anything else as :func:`show` does."""
-    if isinstance(node, Column):
-        return f"column {_quote_name(node.name)}"
-    return show(node)
-
-
-def show(node: Node) -> str:
-    """Write a node in a message: a literal as it is, anything else in quotes."""
-    if isinstance(node, Text | Number | Boolean | Null | Date):
-        return shorten(str(node))
-    return quote(str(node))
-
-
-def _quote_name(name: str) -> str:
-    """A column name in quotes, or in backticks when it needs them."""
-    return quote(name) if _is_bare_name(name) else shorten(format_name(name))
-
-
-def _is_bare_name(name: str) -> bool:
-    """True when ``name`` can be written without backticks."""
-    return (
-        name.isascii()
-        and name.isidentifier()
-        and name not in RESERVED
-        and not name.startswith("__")
-    )
-
-
-def _wrap(node: Node, minimum: int) -> str:
-    """The text of ``node``, in parentheses when it binds looser than ``minimum``."""
-    text = str(node)
-    return f"({text})" if node.precedence < minimum else text
-
-
-def _join_chain(
-    operands: tuple[Node, ...], operators: tuple[str, ...], minimum: int
-) -> str:
-    """Write ``a op b op c`` with each operand wrapped as needed."""
-    parts = [_wrap(operands[0], minimum)]
-    for operator, operand in zip(operators, operands[1:], strict=True):
-        parts.append(f"{operator} {_wrap(operand, minimum)}")
-    return " ".join(parts)
 
 
 class _Parser:
@@ -675,27 +256,25 @@ class _Parser:
 
     def _disjunction(self) -> Node:
         """disjunction = conjunction { ("or" | "|") conjunction }"""
-        operands = [self._conjunction()]
-        while self._at_word("or") or self._at_op("|"):
-            self._advance()
-            operands.append(self._conjunction())
-        if len(operands) == 1:
-            return operands[0]
-        for operand in operands:
-            self._check_condition(operand, "each side of 'or'")
-        return Or(tuple(operands), position=operands[0].position)
+        return self._junction(Or, "|", self._conjunction)
 
     def _conjunction(self) -> Node:
         """conjunction = negation { ("and" | "&") negation }"""
-        operands = [self._negation()]
-        while self._at_word("and") or self._at_op("&"):
+        return self._junction(And, "&", self._negation)
+
+    def _junction(
+        self, node_class: type[Junction], symbol: str, parse_operand: Callable[[], Node]
+    ) -> Node:
+        """Parse a run of one logical word (or its symbol) into one n-ary node."""
+        operands = [parse_operand()]
+        while self._at_word(node_class.word) or self._at_op(symbol):
             self._advance()
-            operands.append(self._negation())
+            operands.append(parse_operand())
         if len(operands) == 1:
             return operands[0]
         for operand in operands:
-            self._check_condition(operand, "each side of 'and'")
-        return And(tuple(operands), position=operands[0].position)
+            self._check_condition(operand, f"each side of {quote(node_class.word)}")
+        return node_class(tuple(operands), position=operands[0].position)
 
     def _negation(self) -> Node:
         """negation = { "not" | "~" } comparison"""
@@ -707,7 +286,7 @@ class _Parser:
             prefixes.append(self._advance())
         node = self._comparison()
         for token in reversed(prefixes):
-            self._check_condition(node, f"{quote(str(token.value))}")
+            self._check_condition(node, quote(str(token.value)))
             node = Not(node, position=token.position)
         self.depth -= len(prefixes)
         return node
@@ -720,10 +299,7 @@ class _Parser:
         ):
             node = self._membership(first)
             if self._at_op(*COMPARE_OPS) or self._at_word("in", "not"):
-                raise self._fail(
-                    "'in' cannot be chained with other comparisons; add parentheses",
-                    self.current.position,
-                )
+                raise self._fail(_IN_CHAIN_MESSAGE, self.current.position)
             return node
         if self._at_word("not"):
             self._advance()
@@ -735,10 +311,7 @@ class _Parser:
             operators.append(str(self._advance().value))
             operands.append(self._sum())
         if self._at_word("in") or self._at_word("not"):
-            raise self._fail(
-                "'in' cannot be chained with other comparisons; add parentheses",
-                self.current.position,
-            )
+            raise self._fail(_IN_CHAIN_MESSAGE, self.current.position)
         node = Compare(tuple(operands), tuple(operators), position=first.position)
         self._check_compare(node)
         return node
@@ -811,7 +384,7 @@ class _Parser:
         if not seen:
             return operands[0]
         for operand, operator in zip(operands, [seen[0], *seen], strict=True):
-            self._check_number(operand, f"{quote(operator)}")
+            self._check_number(operand, quote(operator))
         return Arithmetic(tuple(operands), tuple(seen), position=operands[0].position)
 
     def _unary(self) -> Node:
@@ -876,10 +449,10 @@ class _Parser:
             return Number(token.value, position=token.position)
         if token.kind != "name":
             return None
-        if token.value in _LITERAL_WORDS:
+        if token.value in BOOLEAN_WORDS:
             self._advance()
-            return Boolean(_LITERAL_WORDS[str(token.value)], position=token.position)
-        if token.value in _NULL_WORDS:
+            return Boolean(BOOLEAN_WORDS[str(token.value)], position=token.position)
+        if token.value in NULL_WORDS:
             self._advance()
             return Null(position=token.position)
         if (
@@ -950,7 +523,7 @@ class _Parser:
                 )
             self._advance()
             return Column(name, position=token.position)
-        if token.kind != "name" or token.value in _GRAMMAR_WORDS:
+        if token.kind != "name" or token.value in GRAMMAR_WORDS:
             raise self._unexpected("a value")
         self._refuse_keyword(token)
         name = str(token.value)
@@ -985,7 +558,7 @@ class _Parser:
 
     def _refuse_keyword(self, token: Token) -> None:
         """Refuse Python keywords, which mean nothing in a filter."""
-        if token.kind != "name" or token.value in _GRAMMAR_WORDS:
+        if token.kind != "name" or token.value in GRAMMAR_WORDS:
             return
         word = str(token.value)
         if not keyword.iskeyword(word):
@@ -994,7 +567,7 @@ class _Parser:
             word, f"{quote(word)} is a Python keyword and is not allowed in a filter"
         )
         if word in self.column_set:
-            message += f"; to mean the column, write it in backticks: `{word}`"
+            message += _backtick_hint(word)
         raise self._fail(message, token.position)
 
     def _refuse_function(self, name: Token) -> FilterError:
@@ -1018,14 +591,12 @@ class _Parser:
             dotted = f"{name}.{after.value}" if after.kind == "name" else None
             message = f"attribute access {quote(dotted or name + '.')} is not allowed"
             if dotted in self.column_set:
-                message += f"; to mean the column, write it in backticks: `{dotted}`"
+                message += _backtick_hint(dotted)
             raise self._fail(message, following.position)
         message = f"subscripts such as {quote(name + '[...]')} are not allowed"
         matches = [col for col in self.columns if col.startswith(name + "[")][:1]
         if matches:
-            message += (
-                f"; to mean the column, write it in backticks: `{shorten(matches[0])}`"
-            )
+            message += _backtick_hint(shorten(matches[0]))
         raise self._fail(message, following.position)
 
     def _refuse_assignment(self, token: Token) -> None:
@@ -1093,10 +664,10 @@ class _Parser:
                 for column in self.columns
                 if column.startswith(name)
                 and len(column) > len(name)
-                and not _is_bare_name(column[: len(name) + 1])
+                and not is_bare_name(column[: len(name) + 1])
             ]
             if starts:
-                shown = _quote_name(starts[0])
+                shown = quote_name(starts[0])
                 return (
                     f"did you mean {shown}? Names with spaces, dots or other characters "
                     f"go in backticks"
@@ -1106,7 +677,7 @@ class _Parser:
         matches = _close_matches(name, self.columns)
         if not matches:
             return ""
-        shown = [_quote_name(match) for match in matches]
+        shown = [quote_name(match) for match in matches]
         listed = shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " or " + shown[-1]
         return f"did you mean {listed}?"
 
@@ -1117,18 +688,8 @@ class _Parser:
         kind = node.kind
         if kind is None or kind == "boolean":
             return
-        if where == "a filter":
-            message = (
-                f"a filter must be a condition that is true or false for each instance, "
-                f"such as score > 0.5; found {show(node)}, "
-                f"which is {KIND_NAMES[kind]}"
-            )
-        else:
-            message = (
-                f"{where} needs a condition, such as score > 0.5; found "
-                f"{show(node)}, which is {KIND_NAMES[kind]}"
-            )
-        raise self._fail(message, node.position)
+        found = f"{show(node)}, which is {KIND_NAMES[kind]}"
+        raise self._fail(condition_message(where, found), node.position)
 
     def _check_number(self, node: Node, operator: str) -> None:
         """Require a number (or a column, checked later) around an arithmetic operator."""
@@ -1197,34 +758,6 @@ class _Parser:
         )
 
 
-def compare_problem(left: str | None, operator: str, right: str | None) -> str:
-    """Why values of kinds ``left`` and ``right`` cannot be compared with ``operator``.
-
-    Returns '' when they can (or when a kind is only known from the table).
-
-    Examples
-    --------
-    >>> compare_problem("text", "<", "number")
-    'text cannot be compared with a number'
-    >>> compare_problem(None, "<", "number")
-    ''
-    """
-    if "null" in (left, right):
-        if operator in ("==", "!="):
-            return ""
-        return (
-            "null can only be compared with == or !=; to find missing values "
-            "write isnull(x)"
-        )
-    if left is None or right is None:
-        return ""
-    if left != right:
-        return f"{KIND_NAMES[left]} cannot be compared with {KIND_NAMES[right]}"
-    if left == "boolean" and operator not in ("==", "!="):
-        return "true/false values can only be compared with == or !="
-    return ""
-
-
 def _close_matches(name: str, columns: tuple[str, ...]) -> list[str]:
     """Up to three column names close to ``name``, quickly even for wide tables.
 
@@ -1251,6 +784,11 @@ def _letter_pairs(text: str) -> frozenset[str]:
 def _shared_pairs(wanted: frozenset[str], column: str) -> int:
     """How many letter pairs ``column`` shares with the unknown name."""
     return len(wanted & _letter_pairs(column))
+
+
+def _backtick_hint(name: str) -> str:
+    """Tell how to write ``name`` so that it means the column of that name."""
+    return f"; to mean the column, write it in backticks: `{name}`"
 
 
 def _signature(function: str) -> str:
