@@ -17,6 +17,8 @@ import pytest
 from symphony.language import Expression, FilterError, parse
 
 COLUMNS = ["score", "label", "caption", "my col", "flag"]
+# The bound is on the CPU time of the parsing thread (time.thread_time), so a busy
+# machine running other work slows the clock on the wall but not this measure.
 TIME_LIMIT = 0.050
 FORBIDDEN = ["eval(", "exec(", "compile(", ".query(", ".eval(", "getattr(", "__import__"]
 SOURCE = pathlib.Path(__file__).parents[2] / "src" / "symphony" / "language"
@@ -472,16 +474,16 @@ def test_hostile_texts_are_refused_or_harmless(tmp_path):
     slowest, slowest_text = 0.0, ""
     parsed = 0
     for text in texts:
-        start = time.perf_counter()
+        start = time.thread_time()
         try:
             expr = parse(text, COLUMNS)
         except FilterError as error:
-            elapsed = time.perf_counter() - start
+            elapsed = time.thread_time() - start
             assert error.message.strip(), text
             assert str(error).startswith(error.message), text
             assert error.position is None or 0 <= error.position <= len(text), text
         else:
-            elapsed = time.perf_counter() - start
+            elapsed = time.thread_time() - start
             parsed += 1
             check_harmless(expr, frame)
         if elapsed > slowest:
@@ -521,9 +523,9 @@ def test_source_files_are_all_checked():
 def test_suggestions_stay_fast_on_wide_tables():
     columns = [f"feature_{i}_value" for i in range(5000)] + ["label"]
     for text in ["feature_1_valeu > 1", "Label == 'a'", "f" * 100 + " > 1", "x" * 1999]:
-        start = time.perf_counter()
+        start = time.thread_time()
         with pytest.raises(FilterError):
             parse(text, columns)
-        assert time.perf_counter() - start < TIME_LIMIT, text
+        assert time.thread_time() - start < TIME_LIMIT, text
     with pytest.raises(FilterError, match="did you mean 'feature_1_value'"):
         parse("feature_1_valeu > 1", columns)
