@@ -18,6 +18,7 @@ import param
 
 from .components import Component, component_class
 from .dataset import Dataset
+from .filter_box import FilterBox
 from .selection import Selection
 from .sharing import encode_state, restore_state
 
@@ -57,12 +58,12 @@ class Toolbar(pn.viewable.Viewer):
     def __init__(self, selection: Selection, **params: Any) -> None:
         super().__init__(selection=selection, **params)
         dataset = selection.dataset
-        self._filter = pn.widgets.TextInput(
-            label="Filter",
+        self._filter = FilterBox(
             value=selection.filter,
-            sizing_mode="stretch_width",
+            columns=list(dataset.columns),
             placeholder="e.g. label != prediction and confidence < 0.6",
             css_classes=["sy-filter"],
+            sizing_mode="stretch_width",
         )
         self._filter.param.watch(self._on_filter, "value")
         self._group_by = pn.widgets.MultiChoice(
@@ -97,6 +98,9 @@ class Toolbar(pn.viewable.Viewer):
 
     def _on_filter(self, event) -> None:
         self.selection.filter = event.new.strip()
+        if self._filter.value != self.selection.filter:
+            # the box shows what applies, even when only spaces were trimmed
+            self._filter.value = self.selection.filter
 
     def _on_group_by(self, event) -> None:
         self.selection.group_by = list(event.new)

@@ -1,6 +1,15 @@
-"""ConfusionMatrix: counts of true label against prediction; a click selects a cell."""
+"""ConfusionMatrix: counts of true label against prediction; a click selects a cell.
+
+With a `group_by`, the component draws one matrix per group (small multiples),
+each titled by its group, its count and its accuracy. A click in any of them sets
+the same `ConfusionCell` predicate, which covers every group: the cell's
+instances of all groups are selected, and the cell is outlined in every matrix.
+"""
 
 from __future__ import annotations
+
+import difflib
+from html import escape
 
 import numpy as np
 import pandas as pd
@@ -14,6 +23,7 @@ from .base import Component, register
 __all__ = ["ConfusionMatrix"]
 
 _MAX_CLASSES = 30
+_MAX_GROUPS = 12
 
 
 def _text(value) -> str:
@@ -26,7 +36,10 @@ class ConfusionMatrix(Component):
     """A table of instance counts by true label (rows) and prediction (columns).
 
     Counts cover the instances that pass the filter. Clicking a cell selects the
-    instances of that cell; the selected cell is outlined.
+    instances of that cell; the selected cell is outlined. With a `group_by`, one
+    matrix is drawn per group (at most 12, the largest, with a note on how many
+    were left out); a click in a group's matrix selects that cell's instances in
+    every group, since a `ConfusionCell` does not depend on the grouping.
 
     Examples
     --------
@@ -39,6 +52,9 @@ class ConfusionMatrix(Component):
     >>> matrix.select_cell("a", "b")
     >>> list(matrix.selection.selected_rows()["id"])
     [2]
+    >>> matrix.selection.group_by = ["label"]
+    >>> matrix.matrix("b").to_dict(orient="index")
+    {'a': {'a': 0, 'b': 0}, 'b': {'a': 0, 'b': 2}}
     """
 
     title = param.String(default="Confusion matrix")
@@ -80,27 +96,81 @@ class ConfusionMatrix(Component):
             configuration={"columnDefaults": {"headerSort": False}},
         )
         self._table.on_click(self._on_click)
+        self._group_views: dict[str, tuple[pn.pane.HTML, pn.widgets.Tabulator]] = {}
+        self._layout_key: tuple | None = None
+        self._body = pn.Column(self._table, sizing_mode="stretch_width", margin=0)
         self.selection.param.watch(self._refresh, "revision")
 
     @classmethod
     def applies_to(cls, dataset: Dataset) -> bool:
         return dataset.label is not None and dataset.prediction is not None
 
-    def matrix(self) -> pd.DataFrame:
-        """Counts of filtered instances, labels as rows and predictions as columns."""
-        frame = self.dataset.frame[self.selection.filtered_mask]
+    def matrix(self, group: str | None = None) -> pd.DataFrame:
+        """Counts of filtered instances, labels as rows and predictions as columns.
+
+        Parameters
+        ----------
+        group : str, optional
+            A group label of `Selection.groups`, such as 'test' or '(missing)'; only
+            the group's instances are counted. All filtered instances when None.
+
+        Returns
+        -------
+        DataFrame
+            One row per true label and one column per prediction, zeros included.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> df = pd.DataFrame({"id": [1, 2, 3], "label": ["a", "a", "b"],
+        ...                    "prediction": ["a", "b", "b"], "split": ["x", "y", "y"]})
+        >>> matrix = ConfusionMatrix(df)
+        >>> matrix.selection.group_by = ["split"]
+        >>> matrix.matrix("y").to_dict(orient="index")
+        {'a': {'a': 0, 'b': 1}, 'b': {'a': 0, 'b': 1}}
+        """
+        keep = self.selection.filtered_mask
+        if group is not None:
+            keep = keep & self._group_mask(group)
+        frame = self.dataset.frame[keep]
         label, prediction = self.dataset.label, self.dataset.prediction
         table = pd.crosstab(frame[label], frame[prediction])
         return table.reindex(index=self._classes, columns=self._classes, fill_value=0)
 
-    def accuracy(self) -> float | None:
-        """Share of filtered instances predicted right, or None when none pass."""
-        table = self.matrix()
-        total = table.to_numpy().sum()
-        return float(np.trace(table.to_numpy()) / total) if total else None
+    def accuracy(self, group: str | None = None) -> float | None:
+        """Share of filtered instances predicted right, or None when none pass.
+
+        `group` narrows it to one group's instances, as in `matrix`.
+        """
+        table = self.matrix(group).to_numpy()
+        total = table.sum()
+        return float(np.trace(table) / total) if total else None
+
+    def _group_mask(self, group: str) -> np.ndarray:
+        """True for the instances of one group; a clear error for an unknown one."""
+        groups = self.selection.groups
+        if groups is None:
+            raise ValueError(
+                f"ConfusionMatrix.matrix(group={group!r}) needs a grouping: set "
+                "selection.group_by to the columns that define the groups first."
+            )
+        mask = (groups == group).to_numpy(dtype=bool)
+        if not mask.any():
+            known = sorted(groups.unique().tolist())
+            close = difflib.get_close_matches(str(group), known, n=3)
+            hint = f" Did you mean {', '.join(map(repr, close))}?" if close else ""
+            raise ValueError(
+                f"No group {group!r} in the grouping by {self.selection.group_by}.{hint} "
+                f"Groups: {', '.join(map(repr, known[:10]))}"
+                + (f" and {len(known) - 10} more." if len(known) > 10 else ".")
+            )
+        return mask
 
     def select_cell(self, label, prediction) -> None:
-        """Select the instances with this true label and this prediction."""
+        """Select the instances with this true label and this prediction.
+
+        The selection covers every group: a `ConfusionCell` ignores `group_by`.
+        """
         self.selection.selected = ConfusionCell(label, prediction)
 
     # -- drawing -----------------------------------------------------------------
@@ -132,9 +202,114 @@ class ConfusionMatrix(Component):
         return pd.DataFrame(styles, index=table.index, columns=table.columns)
 
     def _refresh(self, *events) -> None:
-        table = self._styled_matrix()
-        self._table.value = table
-        self._table.style.apply(self._cell_styles, axis=None)
+        if self.selection.groups is None:
+            self._show([self._table])
+            self._restyle(self._table, self._styled_matrix())
+            return
+
+        counts = self._group_matrices()
+        shown = _largest(counts, _MAX_GROUPS)
+        for group in set(self._group_views) - set(shown):
+            del self._group_views[group]
+        for group in shown:
+            title, table = self._group_view(group, counts[group])
+            title.object = self._group_title(group, counts[group])
+            self._restyle(table, self._named(counts[group]))
+        key = (tuple(self.selection.group_by), tuple(shown), len(counts))
+        if key != self._layout_key:
+            self._show(self._grouped_layout(shown, len(counts)))
+            self._layout_key = key
+
+    def _show(self, objects: list) -> None:
+        """Put these views in the body, unless they are there already."""
+        if list(self._body.objects) != objects:
+            self._body.objects = objects
+        if objects == [self._table]:
+            self._layout_key = None
+
+    def _restyle(self, widget: pn.widgets.Tabulator, table: pd.DataFrame) -> None:
+        widget.value = table
+        widget.style.apply(self._cell_styles, axis=None)
+
+    def _named(self, table: pd.DataFrame) -> pd.DataFrame:
+        """A group's count table with the class names as shown on screen; the index
+        header is kept short so that two small matrices fit side by side."""
+        table = table.copy()
+        table.index = pd.Index(self._names, name="label ↓")
+        table.columns = self._names
+        return table
+
+    def _group_matrices(self) -> dict[str, pd.DataFrame]:
+        """The count table of every group with filtered instances, in one pass."""
+        keep = self.selection.filtered_mask
+        frame = self.dataset.frame[keep]
+        groups = self.selection.groups[keep].rename("group")
+        label, prediction = frame[self.dataset.label], frame[self.dataset.prediction]
+        counts = pd.crosstab([groups, label], prediction)
+        return {
+            str(group): table.droplevel(0).reindex(
+                index=self._classes, columns=self._classes, fill_value=0
+            )
+            for group, table in counts.groupby(level=0, sort=True)
+        }
+
+    def _group_view(
+        self, group: str, counts: pd.DataFrame
+    ) -> tuple[pn.pane.HTML, pn.widgets.Tabulator]:
+        """The title and table of one group's matrix, made on first use."""
+        if group not in self._group_views:
+            title = pn.pane.HTML("", stylesheets=[_GROUP_CSS], margin=(4, 0, 0, 0))
+            table = pn.widgets.Tabulator(
+                self._named(counts),
+                disabled=True,
+                selectable=False,
+                show_index=True,
+                sortable=False,
+                layout="fit_data_table",
+                text_align="center",
+                stylesheets=[_SMALL_TABLE_CSS],
+                configuration={"columnDefaults": {"headerSort": False, "minWidth": 24}},
+            )
+            table.on_click(self._on_click)
+            self._group_views[group] = (title, table)
+        return self._group_views[group]
+
+    def _group_title(self, group: str, table: pd.DataFrame) -> str:
+        values = table.to_numpy()
+        total = int(values.sum())
+        accuracy = f"{np.trace(values) / total:.1%}" if total else "–"
+        return (
+            f"<div class='sy-group-title'><b>{escape(group)}</b> · {total:,} instances · "
+            f"accuracy {accuracy}</div>"
+        )
+
+    def _grouped_layout(self, shown: list[str], count: int) -> list:
+        """A line naming the grouping, a note on left-out groups, and the matrices."""
+        names = escape(" · ".join(self.selection.group_by))
+        note = (
+            f"One matrix per group of <b>{names}</b>; a click selects that cell's "
+            "instances in every group."
+        )
+        if not shown:
+            note = f"No instance passes the filter in any group of <b>{names}</b>."
+        elif len(shown) < count:
+            note += (
+                f"<div class='sy-groups-left-out'>{len(shown)} of {count:,} groups shown; "
+                f"{count - len(shown):,} smaller ones are left out.</div>"
+            )
+        cards = [
+            pn.Column(*self._group_views[group], css_classes=["sy-group-matrix"], margin=4)
+            for group in shown
+        ]
+        return [
+            pn.pane.HTML(
+                f"<div class='sy-groups-note'>{note}</div>",
+                stylesheets=[_GROUP_CSS],
+                sizing_mode="stretch_width",
+                margin=(0, 10),
+            ),
+            pn.FlexBox(*cards, sizing_mode="stretch_width"),
+        ]
 
     def _on_click(self, event) -> None:
         """Select the clicked cell's instances; clicks on the row header are ignored."""
@@ -156,7 +331,7 @@ class ConfusionMatrix(Component):
 
     def __panel__(self) -> pn.viewable.Viewable:
         self._refresh()
-        return self._card(self._caption, self._table)
+        return self._card(self._caption, self._body)
 
 
 def _sort_key(value):
@@ -164,3 +339,24 @@ def _sort_key(value):
     if isinstance(value, int | float | np.integer | np.floating):
         return (0, float(value), "")
     return (1, 0.0, str(value))
+
+
+def _largest(counts: dict[str, pd.DataFrame], limit: int) -> list[str]:
+    """The `limit` groups with the most instances, in the order of their labels."""
+    sizes = {group: int(table.to_numpy().sum()) for group, table in counts.items()}
+    ranked = sorted(sizes, key=lambda group: -sizes[group])[:limit]
+    return [group for group in counts if group in ranked]
+
+
+_SMALL_TABLE_CSS = """
+.tabulator-row:hover { background-color: inherit !important; }
+.tabulator { font-size: 11px !important; }
+.tabulator .tabulator-cell { padding: 2px 4px !important; }
+.tabulator .tabulator-col .tabulator-col-content { padding: 2px 4px !important; }
+"""
+
+_GROUP_CSS = """
+.sy-groups-note { font-size: 12px; color: #444; margin: 2px 0 4px; }
+.sy-groups-left-out { color: #b35900; font-weight: 600; margin-top: 2px; }
+.sy-group-title { font-size: 12px; white-space: nowrap; }
+"""

@@ -4,6 +4,10 @@ Only the page shown reaches the browser: at most `page_size` thumbnails (small P
 data URLs made on the server from files under the dataset's root) or table rows.
 A click selects the instance and sets the focus; a shift-click adds it to, or
 removes it from, a selection of picked ids.
+
+With a `group_by`, the listed instances are ordered by group (in the order of the
+group labels, keeping the table's order within a group), each thumbnail or row
+shows its group, and the header says how many groups the listed instances span.
 """
 
 from __future__ import annotations
@@ -37,7 +41,8 @@ class ThumbnailWall(JSComponent):
     items = param.List(
         default=[],
         doc="""
-        One dict per thumbnail: id, src (a data URL or empty), caption, title, picked, focus.""",
+        One dict per thumbnail: id, src (a data URL or empty), caption, title, picked,
+        focus, and group (its group label, empty without a grouping).""",
     )
 
     _esm = """
@@ -45,7 +50,15 @@ class ThumbnailWall(JSComponent):
       function draw() {
         el.replaceChildren();
         el.classList.add("sy-wall");
+        let previous = "";
         model.items.forEach((item, index) => {
+          if (item.group && item.group !== previous) {
+            const heading = document.createElement("div");
+            heading.className = "sy-group-heading";
+            heading.textContent = item.group;
+            el.appendChild(heading);
+          }
+          previous = item.group || "";
           const card = document.createElement("button");
           card.type = "button";
           card.className = "sy-thumb" + (item.picked ? " sy-picked" : "") +
@@ -68,6 +81,12 @@ class ThumbnailWall(JSComponent):
           caption.className = "sy-caption";
           caption.textContent = item.caption;
           card.appendChild(caption);
+          if (item.group) {
+            const group = document.createElement("div");
+            group.className = "sy-thumb-group";
+            group.textContent = item.group;
+            card.appendChild(group);
+          }
           card.addEventListener("click", (event) => {
             model.send_msg({ index: index, shift: event.shiftKey });
           });
@@ -90,6 +109,10 @@ class ThumbnailWall(JSComponent):
     .sy-thumb.sy-picked { border-color: #f58518; background: #fff4e8; }
     .sy-thumb.sy-focus { box-shadow: 0 0 0 2px #4c78a8; }
     .sy-caption { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+    .sy-thumb-group { white-space: nowrap; overflow: hidden; text-overflow: ellipsis;
+      color: #35547a; font-size: 10px; }
+    .sy-group-heading { flex-basis: 100%; font: 600 12px sans-serif; color: #35547a;
+      border-bottom: 1px solid #c9d5e3; padding: 4px 0 2px; }
     .sy-missing { width: 96px; height: 96px; display: flex; align-items: center;
       justify-content: center; color: #b00; text-align: center; }
     """
@@ -111,6 +134,7 @@ class InstanceGrid(Component):
     The grid shows the selected instances while something is selected elsewhere,
     and every instance that passes the filter otherwise. Clicking an instance
     selects it and focuses it, without changing which instances the grid shows.
+    With a `group_by`, the instances are listed group by group.
 
     Examples
     --------
@@ -122,6 +146,13 @@ class InstanceGrid(Component):
     >>> grid.pick(0)
     >>> grid.selection.selected, grid.selection.focus
     (Ids(ids=('c',)), 'c')
+
+    Grouped by a column, the instances come group by group, each with its group:
+
+    >>> grid = InstanceGrid(pd.DataFrame({"id": list("abcd"), "kind": ["y", "x", None, "x"]}))
+    >>> grid.selection.group_by = ["kind"]
+    >>> grid.shown_ids(), grid.shown_groups()
+    (['c', 'b', 'd', 'a'], ['(missing)', 'x', 'x', 'y'])
     """
 
     title = param.String(default="Instances")
@@ -160,6 +191,7 @@ class InstanceGrid(Component):
             self.caption = [c for c in roles if c is not None]
         self._showing = "filtered"
         self._positions = np.array([], dtype=int)
+        self._group_count = 0
         self._picking = False
         self._thumbnails: dict[int, str] = {}
         self._images = self.dataset.instance_kind == "image"
@@ -182,7 +214,18 @@ class InstanceGrid(Component):
             if self._showing == "selected"
             else selection.filtered_mask
         )
-        self._positions = np.flatnonzero(mask)
+        self._positions = self._grouped(np.flatnonzero(mask))
+
+    def _grouped(self, positions: np.ndarray) -> np.ndarray:
+        """The positions ordered by group label, keeping their order within a group."""
+        groups = self.selection.groups
+        if groups is None:
+            self._group_count = 0
+            return positions
+        codes, _ = pd.factorize(groups, sort=True)
+        listed = codes[positions]
+        self._group_count = len(np.unique(listed))
+        return positions[np.argsort(listed, kind="stable")]
 
     def _on_selection(self, *events) -> None:
         self._refresh_positions()
@@ -205,6 +248,13 @@ class InstanceGrid(Component):
         """The ids of the instances on the current page, in order."""
         ids = self.dataset.ids.iloc[self._page_positions()]
         return [v.item() if hasattr(v, "item") else v for v in ids]
+
+    def shown_groups(self) -> list[str] | None:
+        """The group of each instance on the current page, or None without group_by."""
+        groups = self.selection.groups
+        if groups is None:
+            return None
+        return [str(g) for g in groups.iloc[self._page_positions()]]
 
     # -- gestures ---------------------------------------------------------------------
 
@@ -260,25 +310,38 @@ class InstanceGrid(Component):
     def _items(self) -> list[dict[str, Any]]:
         picked = self.selection.selected_mask
         focus = self.selection.focus
+        groups = self.selection.groups
         items = []
         for position in self._page_positions():
             instance = self.dataset.ids.iat[position]
             src, problem = self._thumbnail(int(position))
+            group = "" if groups is None else str(groups.iat[position])
+            title = f"{instance}: {self._caption_text(position)}"
             items.append(
                 {
                     "src": src,
                     "problem": problem,
                     "caption": self._caption_text(position),
                     "id": str(instance),
-                    "title": f"{instance}: {self._caption_text(position)}",
+                    "title": f"{title} · {group}" if group else title,
                     "picked": bool(picked[position]),
                     "focus": focus is not None and instance == focus,
+                    "group": group,
                 }
             )
         return items
 
     def _table_page(self) -> pd.DataFrame:
-        return self.dataset.frame.iloc[self._page_positions()]
+        """The page's rows; with a grouping, their group comes first."""
+        positions = self._page_positions()
+        page = self.dataset.frame.iloc[positions]
+        groups = self.selection.groups
+        if groups is None:
+            return page
+        name = "group" if "group" not in page.columns else "(group)"
+        return page.assign(**{name: groups.iloc[positions].to_numpy()})[
+            [name, *page.columns]
+        ]
 
     @param.depends("page", "page_size", "selection.focus")
     def _header(self) -> pn.pane.HTML:
@@ -290,9 +353,17 @@ class InstanceGrid(Component):
             else ("instances passing the filter")
         )
         shown = f"{start + 1:,}–{min(start + self.page_size, total):,}" if total else "0"
+        groups = ""
+        if self.selection.group_by:
+            count = self._group_count
+            names = escape(" · ".join(self.selection.group_by))
+            groups = (
+                f" in <span class='sy-grid-groups'>{count:,}</span> "
+                f"{'group' if count == 1 else 'groups'} of {names}"
+            )
         return pn.pane.HTML(
             f"<div class='sy-grid-header'>Showing <span class='sy-grid-range'>{shown}"
-            f"</span> of <span class='sy-grid-total'>{total:,}</span> {what}"
+            f"</span> of <span class='sy-grid-total'>{total:,}</span> {what}{groups}"
             f" · page {min(self.page, self.pages)} of {self.pages}</div>",
             margin=(0, 10),
         )

@@ -1,4 +1,9 @@
-"""Summary: how many instances pass the filter, and how each column is distributed."""
+"""Summary: how many instances pass the filter, and how each column is distributed.
+
+With a `group_by`, a table above the distributions gives each group's instances
+passing the filter, selected ones and, when the dataset has a label and a
+prediction, the accuracy among the group's filtered instances.
+"""
 
 from __future__ import annotations
 
@@ -10,11 +15,13 @@ import panel as pn
 import param
 
 from ..dataset import Dataset
+from ..selection import MISSING_GROUP
 from .base import Component, register
 
 __all__ = ["Summary"]
 
 _MAX_CATEGORIES = 20
+_MAX_GROUP_ROWS = 30
 _BINS = 12
 _BAR = "#4c78a8"
 _PICKED = "#f58518"
@@ -40,12 +47,27 @@ def _fmt(number: float) -> str:
     return f"{number:.3g}"
 
 
+def _percent(share) -> str:
+    """A share as a percentage, or a dash when it is missing."""
+    return "–" if share is None or pd.isna(share) else f"{float(share):.1%}"
+
+
+def _largest(table: pd.DataFrame, limit: int) -> pd.DataFrame:
+    """At most `limit` rows with the most filtered instances, in the table's order."""
+    if len(table) <= limit:
+        return table
+    ranked = table["filtered"].to_numpy().argsort(kind="stable")[::-1]
+    keep = np.sort(ranked[:limit])
+    return table.iloc[keep]
+
+
 @register
 class Summary(Component):
     """How many instances pass the filter and are selected, and each column's shape.
 
     Bars count the instances that pass the filter; their orange part counts the
-    selected ones. With a `group_by`, a table gives the counts per group.
+    selected ones. With a `group_by`, a table gives the counts per group (see
+    `group_table`); the column distributions stay those of all groups together.
 
     Examples
     --------
@@ -162,20 +184,129 @@ class Summary(Component):
             f"<small>{kind}</small></div>{''.join(rows)}</div>"
         )
 
+    def group_table(self) -> pd.DataFrame:
+        """Instances passing the filter, selected, and accuracy, one row per group.
+
+        The index holds the group labels of `Selection.groups` ('(missing)' standing
+        for a missing value), or the single row 'all' without a `group_by`. The
+        `filtered` counts add up to the instances passing the filter. An `accuracy`
+        column is present when the dataset has a label and a prediction: the share of
+        the group's filtered instances, among those with both a label and a
+        prediction, whose prediction equals the label; <NA> when there are none.
+
+        Returns
+        -------
+        DataFrame
+            Columns `filtered`, `selected` and possibly `accuracy`, indexed by group.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> df = pd.DataFrame({"id": [1, 2, 3, 4], "split": ["train", "train", "test", None],
+        ...                    "label": ["a", "b", "a", "b"],
+        ...                    "prediction": ["a", "a", "a", "b"]})
+        >>> summary = Summary(df)
+        >>> summary.selection.group_by = ["split"]
+        >>> summary.group_table().reset_index()
+               group  filtered  selected  accuracy
+        0  (missing)         1         0       1.0
+        1       test         1         0       1.0
+        2      train         2         0       0.5
+        >>> summary.selection.filter = "split == 'test'"
+        >>> summary.group_table().loc["train", "accuracy"]
+        <NA>
+        """
+        selection = self.selection
+        table = selection.group_counts().astype("int64")
+        table.index.name = "group"
+        label, prediction = self.dataset.label, self.dataset.prediction
+        if label is None or prediction is None:
+            return table
+
+        judged, right = self._judged_and_right()
+        keys = selection.groups if selection.groups is not None else "all"
+        sums = (
+            pd.DataFrame({"group": keys, "judged": judged, "right": right})
+            .groupby("group", sort=True)[["judged", "right"]]
+            .sum()
+            .reindex(table.index, fill_value=0)
+        )
+        judged_count = sums["judged"].astype("Float64")
+        table["accuracy"] = sums["right"] / judged_count.where(judged_count > 0)
+        return table
+
+    def _judged_and_right(self) -> tuple[np.ndarray, np.ndarray]:
+        """Filtered instances with both a label and a prediction, and those among
+        them whose prediction equals the label."""
+        frame = self.dataset.frame
+        label, prediction = frame[self.dataset.label], frame[self.dataset.prediction]
+        present = (label.notna() & prediction.notna()).to_numpy(dtype=bool)
+        judged = present & self.selection.filtered_mask
+        where = np.flatnonzero(judged)
+        right = np.zeros(len(frame), dtype=bool)
+        # compared as Python objects, so differing dtypes or categories never raise
+        truth = label.to_numpy(dtype=object)[where]
+        right[where] = truth == prediction.to_numpy(dtype=object)[where]
+        return judged, right
+
     def _groups_html(self) -> str:
-        """Counts per group, when the selection groups instances."""
+        """The group table, when the selection groups instances; the largest groups
+        first when there are too many to list, shown in the order of their labels."""
         if not self.selection.group_by:
             return ""
-        table = self.selection.group_counts()
-        rows = "".join(
-            f"<tr><td>{escape(str(group))}</td><td>{row.filtered:,}</td><td>{row.selected:,}</td></tr>"
-            for group, row in table.iterrows()
+        table = self.group_table()
+        total = int(table["filtered"].sum())
+        picked = int(table["selected"].sum())
+        shown = _largest(table, _MAX_GROUP_ROWS)
+        has_accuracy = "accuracy" in table.columns
+        top = max(int(shown["filtered"].max()) if len(shown) else 0, 1)
+
+        rows = [
+            self._group_row_html(str(group), row, top, has_accuracy)
+            for group, row in shown.iterrows()
+        ]
+        overall = self._overall_accuracy() if has_accuracy else None
+        rows.append(
+            "<tr class='sy-groups-total'><td>all groups</td>"
+            f"<td><span class='sy-group-count'>{total:,}</span></td><td>{picked:,}</td>"
+            + (f"<td>{_percent(overall)}</td>" if has_accuracy else "")
+            + "</tr>"
         )
         names = escape(" · ".join(self.selection.group_by))
+        note = ""
+        if len(shown) < len(table):
+            left = len(table) - len(shown)
+            note = (
+                f"<div class='sy-groups-note'>{left:,} smaller groups are not listed; "
+                "the totals count them.</div>"
+            )
         return (
             f"<table class='sy-groups'><tr><th>{names}</th><th>instances</th>"
-            f"<th>selected</th></tr>{rows}</table>"
+            "<th>selected</th>"
+            + ("<th>accuracy</th>" if has_accuracy else "")
+            + f"</tr>{''.join(rows)}</table>{note}"
         )
+
+    @staticmethod
+    def _group_row_html(group: str, row: pd.Series, top: int, has_accuracy: bool) -> str:
+        """One group's row: its label, a bar of its filtered count, selected, accuracy."""
+        filtered, picked = int(row["filtered"]), int(row["selected"])
+        width = 60 * filtered / top
+        missing = MISSING_GROUP in group.split(" · ")
+        style = " class='sy-group-missing'" if missing else ""
+        return (
+            f"<tr><td{style}>{escape(group)}</td><td><span class='sy-group-count'>"
+            f"{filtered:,}</span><span class='sy-group-bar' style='width:{width:.1f}px'>"
+            f"</span></td><td>{picked:,}</td>"
+            + (f"<td>{_percent(row['accuracy'])}</td>" if has_accuracy else "")
+            + "</tr>"
+        )
+
+    def _overall_accuracy(self) -> float | None:
+        """Accuracy among all filtered instances with a label and a prediction."""
+        judged, right = self._judged_and_right()
+        count = int(judged.sum())
+        return float(right.sum() / count) if count else None
 
     @param.depends("selection.revision")
     def _view(self) -> pn.pane.HTML:
@@ -213,4 +344,11 @@ _CSS = f"""
 .sy-groups {{ border-collapse: collapse; margin-bottom: 10px; font-size: 13px; }}
 .sy-groups td, .sy-groups th {{ padding: 2px 10px; border-bottom: 1px solid #ddd;
   text-align: left; }}
+.sy-groups-total td {{ font-weight: 600; border-top: 1px solid #999; }}
+.sy-group-missing {{ color: #777; font-style: italic; }}
+.sy-group-count {{ display: inline-block; min-width: 4em; margin-right: 6px;
+  text-align: right; }}
+.sy-group-bar {{ display: inline-block; height: 9px; background: {_BAR};
+  vertical-align: middle; }}
+.sy-groups-note {{ color: #666; font-size: 12px; margin: -6px 0 10px; }}
 """
