@@ -147,7 +147,7 @@ def test_infinite_and_missing_coordinates_stay_in_the_other_views():
     selection = Selection(Dataset(frame))
     embedding = Embedding(selection)
     assert embedding.missing_coordinates == 10
-    assert "10 instances have no finite coordinates" in embedding._notice().object
+    assert "10 instances have no finite coordinates" in embedding._notice()
     low, high = embedding._dimensions[0].range
     assert np.isfinite([low, high]).all() and low < x[10:].min() and high > x[10:].max()
     image = embedding.render(width=200, height=200)

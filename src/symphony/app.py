@@ -110,12 +110,24 @@ class Toolbar(pn.viewable.Viewer):
         self._filter.value = self.selection.filter
         self._group_by.value = list(self.selection.group_by)
 
+    def _status_pane(self) -> pn.pane.HTML:
+        """The counts, the filter error and the notice, redrawn in place."""
+        pane = pn.pane.HTML(
+            self._status(), stylesheets=[_CSS], sizing_mode="stretch_width", margin=(0, 10)
+        )
+
+        def update(*events) -> None:
+            pane.object = self._status()
+
+        self.selection.param.watch(update, ["revision", "filter_error"])
+        self.param.watch(update, "notice")
+        return pane
+
     def _on_history(self, *events) -> None:
         self._undo.disabled = not self.selection.can_undo
         self._redo.disabled = not self.selection.can_redo
 
-    @param.depends("selection.revision", "selection.filter_error", "notice")
-    def _status(self) -> pn.pane.HTML:
+    def _status(self) -> str:
         selection = self.selection
         filtered = int(selection.filtered_mask.sum())
         picked = int(selection.selected_mask.sum())
@@ -134,9 +146,7 @@ class Toolbar(pn.viewable.Viewer):
             )
         if self.notice:
             text += f"<div class='sy-notice' role='status'>{escape(self.notice)}</div>"
-        return pn.pane.HTML(
-            text, stylesheets=[_CSS], sizing_mode="stretch_width", margin=(0, 10)
-        )
+        return text
 
     def __panel__(self) -> pn.viewable.Viewable:
         return pn.Column(
@@ -148,7 +158,7 @@ class Toolbar(pn.viewable.Viewer):
                 self._clear,
                 sizing_mode="stretch_width",
             ),
-            self._status,
+            self._status_pane(),
             sizing_mode="stretch_width",
             css_classes=["sy-toolbar"],
         )

@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 import mimetypes
 import re
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +22,9 @@ import numpy as np
 import pandas as pd
 import param
 
-__all__ = ["Dataset", "DatasetError", "FileAccessError", "Projection"]
+__all__ = ["Codes", "Dataset", "DatasetError", "FileAccessError", "Projection"]
+
+MISSING = "(missing)"
 
 _LABEL_NAMES = ("label", "labels", "target", "y_true", "ground_truth", "class")
 _PREDICTION_NAMES = ("prediction", "predictions", "pred", "predicted", "y_pred")
@@ -46,6 +49,52 @@ class Projection:
     name: str
     x: str
     y: str
+
+
+@dataclass(frozen=True)
+class Codes:
+    """A column turned into small integers, for counting with `numpy.bincount`.
+
+    `codes[i]` is the category of instance i, an index into `labels`; -1 marks an
+    instance that falls in no category (a missing or infinite number in a binned
+    column). `edges` holds the bin edges of a binned numeric column, else None.
+    """
+
+    codes: np.ndarray
+    labels: tuple[str, ...]
+    edges: np.ndarray | None = None
+
+    def count(self, mask: np.ndarray) -> np.ndarray:
+        """How many instances under `mask` fall in each category."""
+        picked = self.codes[mask]
+        return np.bincount(picked[picked >= 0], minlength=len(self.labels))
+
+
+def _categorise(series: pd.Series) -> Codes:
+    """Codes of a column's values as text, a missing value as '(missing)'."""
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    labels = tuple(str(v) for v in uniques)
+    codes = codes.astype(np.int32)
+    if (codes < 0).any():
+        codes[codes < 0] = len(labels)
+        labels += (MISSING,)
+    return Codes(codes, labels)
+
+
+def _bin(series: pd.Series, bins: int) -> Codes:
+    """Codes of equal-width bins over a numeric column's finite values."""
+    values = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    finite = np.isfinite(values)
+    if finite.any():
+        low, high = values[finite].min(), values[finite].max()
+    else:
+        low, high = 0.0, 1.0
+    edges = np.linspace(low, high if high > low else low + 1, bins + 1)
+    codes = np.full(len(values), -1, dtype=np.int32)
+    inside = np.searchsorted(edges, values[finite], side="right") - 1
+    codes[finite] = np.clip(inside, 0, bins - 1)
+    labels = tuple(f"{a:.3g} – {b:.3g}" for a, b in zip(edges[:-1], edges[1:], strict=True))
+    return Codes(codes, labels, edges)
 
 
 def _read_table(source: Any) -> pd.DataFrame:
@@ -197,6 +246,8 @@ class Dataset(param.Parameterized):
         with param.edit_constant(self):
             self._assign_roles()
         self._projections = self._find_projections()
+        self._codes: dict[tuple, Codes] = {}
+        self._codes_lock = threading.Lock()
 
     # -- construction helpers -------------------------------------------------------
 
@@ -315,6 +366,21 @@ class Dataset(param.Parameterized):
     def familiarity(self) -> list[str]:
         """The `familiarity_<name>` columns."""
         return [c for c in self.columns if c.startswith("familiarity_")]
+
+    def codes(self, column: str, bins: int | None = None) -> Codes:
+        """The column as category codes, or as `bins` equal-width bins if given.
+
+        Computed once per dataset and shared by every session, since the dataset
+        never changes; components count with them instead of grouping rows.
+        """
+        key = (column, bins)
+        if key not in self._codes:
+            self._require_column(column, "column")
+            series = self._frame[column]
+            made = _categorise(series) if bins is None else _bin(series, bins)
+            with self._codes_lock:
+                self._codes.setdefault(key, made)
+        return self._codes[key]
 
     def projection(self, name: str | None = None) -> Projection:
         """The projection called `name`, or the first one when no name is given."""

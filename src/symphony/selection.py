@@ -145,6 +145,7 @@ class Selection(param.Parameterized):
         self._groups: pd.Series | None = None
         self._filter_seen: str | None = None
         self._last_selected: Predicate | None = None
+        self.filter_version = 0  # bumped whenever filtered_mask changes
         self._past: list[dict[str, Any]] = []
         self._future: list[dict[str, Any]] = []
         self._restoring = False
@@ -198,6 +199,7 @@ class Selection(param.Parameterized):
                 mask = expression.evaluate(self.dataset.frame)
                 self._filtered = mask.fillna(False).to_numpy(dtype=bool)
                 self._expression = expression
+                self.filter_version += 1
         except FilterError as error:
             with param.edit_constant(self):
                 self.filter_error = str(error)

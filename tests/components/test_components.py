@@ -28,7 +28,7 @@ def test_summary_counts_follow_filter_and_selection(selection):
 
 def test_summary_html_escapes_values():
     frame = pd.DataFrame({"id": [1], "note": ["<script>alert(1)</script>"]})
-    html = sy.Summary(frame)._view().object
+    html = sy.Summary(frame)._view()
     assert "<script>" not in html and "&lt;script&gt;" in html
 
 

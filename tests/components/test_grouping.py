@@ -43,7 +43,7 @@ def test_summary_groups_with_a_missing_value_add_up_and_hold_no_nan(kinds):
     assert table["filtered"].sum() == summary.counts()["filtered"] == 3
     assert "accuracy" not in table.columns
     assert not table.isna().any().any()
-    html = summary._view().object
+    html = summary._view()
     assert "(missing)" in html and "nan" not in html.lower()
 
 
@@ -77,7 +77,7 @@ def test_summary_group_emptied_by_the_filter_shows_no_accuracy(selection):
     assert table.loc["test", "filtered"] == 0
     assert table.loc["test", "accuracy"] is pd.NA
     assert table.loc["train", "accuracy"] == 1.0
-    html = summary._view().object
+    html = summary._view()
     assert "<td>test</td>" in html and "<td>–</td>" in html
 
 
@@ -99,14 +99,14 @@ def test_summary_two_group_columns(selection):
         "train · cat": 1.0,
         "train · dog": 1.0,
     }
-    html = summary._view().object
+    html = summary._view()
     assert "<th>split · label</th>" in html and "test · bird" in html
 
 
 def test_summary_html_lists_groups_with_a_total_row(selection):
     summary = sy.Summary(selection)
     selection.group_by = ["split"]
-    html = summary._view().object
+    html = summary._view()
     assert "<th>accuracy</th>" in html
     assert "<td>all groups</td><td><span class='sy-group-count'>8</span></td>" in html
     assert "<td>0</td><td>62.5%</td></tr>" in html
@@ -115,7 +115,7 @@ def test_summary_html_lists_groups_with_a_total_row(selection):
 
 def test_summary_without_group_by_draws_no_group_table(selection):
     summary = sy.Summary(selection)
-    html = summary._view().object
+    html = summary._view()
     assert "sy-groups" not in html
     assert summary.group_table().to_dict(orient="index") == {
         "all": {"filtered": 8, "selected": 0, "accuracy": 0.625}
@@ -275,10 +275,10 @@ def test_grid_missing_group_and_header(kinds):
     grid.selection.group_by = ["kind"]
     assert grid.shown_ids() == [2, 1, 3]
     assert grid.shown_groups() == [MISSING_GROUP, "a", "b"]
-    header = grid._header().object
+    header = grid._header()
     assert "<span class='sy-grid-groups'>3</span> groups of kind" in header
     grid.selection.filter = "v > 2"
-    assert "<span class='sy-grid-groups'>1</span> group of kind" in grid._header().object
+    assert "<span class='sy-grid-groups'>1</span> group of kind" in grid._header()
 
 
 def test_grid_rows_and_thumbnails_show_their_group(selection):
@@ -298,7 +298,7 @@ def test_grid_rows_and_thumbnails_show_their_group(selection):
 def test_grid_header_escapes_group_column_names():
     grid = sy.InstanceGrid(pd.DataFrame({"id": [1], "<b>c</b>": ["x"]}))
     grid.selection.group_by = ["<b>c</b>"]
-    header = grid._header().object
+    header = grid._header()
     assert "<b>c</b>" not in header and "&lt;b&gt;c&lt;/b&gt;" in header
 
 

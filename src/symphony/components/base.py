@@ -76,6 +76,25 @@ class Component(pn.viewable.Viewer):
         """Whether `dataset` has the columns this component needs."""
         return True
 
+    def _live_html(
+        self, render, on: tuple[str, ...] = ("selection.revision",), **kwargs: Any
+    ) -> pn.pane.HTML:
+        """A pane showing `render()`, redrawn in place when a parameter in `on` changes.
+
+        Names in `on` are the component's own parameters, or the selection's when
+        written "selection.<name>". Updating one pane's text is far cheaper than
+        building a new pane, which would make Bokeh walk the whole document.
+        """
+        pane = pn.pane.HTML(render(), **kwargs)
+
+        def update(*events: Any) -> None:
+            pane.object = render()
+
+        for spec in on:
+            owner, _, name = spec.rpartition(".")
+            (self.selection if owner == "selection" else self).param.watch(update, name)
+        return pane
+
     def _card(self, *objects: Any, **kwargs: Any) -> pn.Column:
         """Wrap views in a titled column with the component's description."""
         header = pn.pane.HTML(

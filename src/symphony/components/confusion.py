@@ -82,6 +82,7 @@ class ConfusionMatrix(Component):
             )
             self._classes = self._classes[:_MAX_CLASSES]
         self._names = [_text(c) for c in self._classes]
+        self._cells = self._cell_codes()
         self._table = pn.widgets.Tabulator(
             self._styled_matrix(),
             disabled=True,
@@ -104,6 +105,20 @@ class ConfusionMatrix(Component):
     @classmethod
     def applies_to(cls, dataset: Dataset) -> bool:
         return dataset.label is not None and dataset.prediction is not None
+
+    def _cell_codes(self) -> np.ndarray:
+        """The matrix cell of every instance as one integer, -1 outside the matrix.
+
+        Counting a mask's cells is then one `numpy.bincount`, whatever the number
+        of instances; the codes are made once per component.
+        """
+        frame, size = self.dataset.frame, len(self._classes)
+        index = pd.Index(self._classes)
+        rows = index.get_indexer(frame[self.dataset.label])
+        columns = index.get_indexer(frame[self.dataset.prediction])
+        cells = rows.astype(np.int64) * size + columns
+        cells[(rows < 0) | (columns < 0)] = -1
+        return cells
 
     def matrix(self, group: str | None = None) -> pd.DataFrame:
         """Counts of filtered instances, labels as rows and predictions as columns.
@@ -132,10 +147,15 @@ class ConfusionMatrix(Component):
         keep = self.selection.filtered_mask
         if group is not None:
             keep = keep & self._group_mask(group)
-        frame = self.dataset.frame[keep]
+        cells = self._cells[keep]
+        size = len(self._classes)
+        counts = np.bincount(cells[cells >= 0], minlength=size * size).reshape(size, size)
         label, prediction = self.dataset.label, self.dataset.prediction
-        table = pd.crosstab(frame[label], frame[prediction])
-        return table.reindex(index=self._classes, columns=self._classes, fill_value=0)
+        return pd.DataFrame(
+            counts,
+            index=pd.Index(self._classes, name=label),
+            columns=pd.Index(self._classes, name=prediction),
+        )
 
     def accuracy(self, group: str | None = None) -> float | None:
         """Share of filtered instances predicted right, or None when none pass.
@@ -319,19 +339,18 @@ class ConfusionMatrix(Component):
             self._classes[event.row], self._classes[self._names.index(event.column)]
         )
 
-    @param.depends("selection.revision")
-    def _caption(self) -> pn.pane.HTML:
+    def _caption(self) -> str:
         accuracy = self.accuracy()
         text = (
             "no instance passes the filter"
             if accuracy is None
             else (f"accuracy on the filtered instances: <b>{accuracy:.1%}</b>")
         )
-        return pn.pane.HTML(f"<div class='sy-accuracy'>{text}</div>", margin=(0, 10))
+        return f"<div class='sy-accuracy'>{text}</div>"
 
     def __panel__(self) -> pn.viewable.Viewable:
         self._refresh()
-        return self._card(self._caption, self._body)
+        return self._card(self._live_html(self._caption, margin=(0, 10)), self._body)
 
 
 def _sort_key(value):

@@ -102,6 +102,7 @@ class Embedding(Component):
         self._finite = self._finite_mask()
         self._dimensions = self._bounded_dimensions()
         self._coloring_key: tuple | None = None
+        self._base_cache: tuple | None = None
         self._plot = self._build_plot()
 
     @classmethod
@@ -221,15 +222,41 @@ class Embedding(Component):
             }
         )
 
-    def _shade(self, mask: np.ndarray, canvas: ds.Canvas, key: dict, spread: int):
-        """The drawable instances under `mask` as a datashader image, or None."""
+    def _shade(self, mask: np.ndarray, canvas: ds.Canvas, key: dict | None, spread: int):
+        """The drawable instances under `mask` as a datashader image, or None.
+
+        With `key` None every point is drawn in the rest colour, which needs only a
+        plain count rather than one count per category.
+        """
         frame = self._points(mask)
         if not len(frame):
             return None
+        if key is None:
+            counts = canvas.points(frame, "x", "y", ds.count())
+            if not int(counts.sum()):
+                return None
+            return tf.spread(
+                tf.shade(counts, cmap=[_REST, _REST], how="linear", min_alpha=200),
+                px=spread,
+            )
         counts = canvas.points(frame, "x", "y", ds.count_cat("category"))
         if not int(counts.sum()):
             return None
-        return tf.spread(tf.shade(counts, color_key=key, min_alpha=200), px=spread)
+        return tf.spread(
+            tf.shade(counts, color_key=key, how="log", min_alpha=200), px=spread
+        )
+
+    def _base(self, canvas: ds.Canvas, grey: bool, view: tuple):
+        """The filtered instances' layer, reused while the filter and view stay put."""
+        selection = self.selection
+        key = (selection.filter_version, self._coloring_key, grey, view)
+        if self._base_cache is None or self._base_cache[0] != key:
+            _, palette, _ = self.coloring()
+            image = self._shade(
+                selection.filtered_mask, canvas, None if grey else palette, 1
+            )
+            self._base_cache = (key, image)
+        return self._base_cache[1]
 
     def render(self, x_range=None, y_range=None, width=None, height=None) -> hv.RGB:
         """The filtered instances as an image, the selected ones drawn on top.
@@ -248,11 +275,10 @@ class Embedding(Component):
         )
         selection = self.selection
         _, palette, _ = self.coloring()
-        base_key = palette if selection.selected is None else dict.fromkeys(palette, _REST)
-        layers = [
-            self._shade(selection.filtered_mask, canvas, base_key, 1),
-            self._shade(selection.selected_mask, canvas, palette, 2),
-        ]
+        view = (tuple(x_range), tuple(y_range), width, height)
+        layers = [self._base(canvas, selection.selected is not None, view)]
+        if selection.selected is not None:
+            layers.append(self._shade(selection.selected_mask, canvas, palette, 2))
         layers = [layer for layer in layers if layer is not None]
         if layers:
             image = tf.stack(*layers) if len(layers) > 1 else layers[0]
@@ -287,8 +313,7 @@ class Embedding(Component):
             yaxis=None,
         )
 
-    @param.depends("selection.revision")
-    def _notice(self) -> pn.pane.HTML:
+    def _notice(self) -> str:
         missing = self.missing_coordinates
         text = (
             f"<div class='sy-notice'>{missing:,} instances have no finite coordinates "
@@ -297,12 +322,7 @@ class Embedding(Component):
             if missing
             else ""
         )
-        return pn.pane.HTML(
-            self._legend() + text,
-            margin=(0, 10),
-            sizing_mode="stretch_width",
-            stylesheets=[".sy-notice { color: #8a5300; font-size: 12px; }"],
-        )
+        return self._legend() + text
 
     def _legend(self) -> str:
         """Colour swatches of the categories."""
@@ -325,9 +345,13 @@ class Embedding(Component):
             css_classes=["sy-selection-mode"],
         )
         keys = SelectionKeys(self)
-        return self._card(
-            self._notice, plot, pn.Row(pn.pane.HTML("Next gesture:"), mode, keys)
+        notice = self._live_html(
+            self._notice,
+            margin=(0, 10),
+            sizing_mode="stretch_width",
+            stylesheets=[".sy-notice { color: #8a5300; font-size: 12px; }"],
         )
+        return self._card(notice, plot, pn.Row(pn.pane.HTML("Next gesture:"), mode, keys))
 
 
 def _natural(value: str):

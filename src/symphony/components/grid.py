@@ -343,8 +343,7 @@ class InstanceGrid(Component):
             [name, *page.columns]
         ]
 
-    @param.depends("page", "page_size", "selection.focus")
-    def _header(self) -> pn.pane.HTML:
+    def _header(self) -> str:
         total = len(self._positions)
         start = (min(self.page, self.pages) - 1) * self.page_size
         what = (
@@ -361,11 +360,10 @@ class InstanceGrid(Component):
                 f" in <span class='sy-grid-groups'>{count:,}</span> "
                 f"{'group' if count == 1 else 'groups'} of {names}"
             )
-        return pn.pane.HTML(
+        return (
             f"<div class='sy-grid-header'>Showing <span class='sy-grid-range'>{shown}"
             f"</span> of <span class='sy-grid-total'>{total:,}</span> {what}{groups}"
-            f" · page {min(self.page, self.pages)} of {self.pages}</div>",
-            margin=(0, 10),
+            f" · page {min(self.page, self.pages)} of {self.pages}</div>"
         )
 
     def _pager(self) -> pn.Row:
@@ -373,28 +371,20 @@ class InstanceGrid(Component):
         following = pn.widgets.Button(label="next ›", width=100)
         previous.on_click(lambda event: self._turn(-1))
         following.on_click(lambda event: self._turn(+1))
-        return pn.Row(previous, following, self._header)
+        header = self._live_html(self._header, on=_PAGE_EVENTS, margin=(0, 10))
+        return pn.Row(previous, following, header)
 
     def _turn(self, step: int) -> None:
         self.page = min(max(1, self.page + step), self.pages)
 
-    @param.depends("page", "page_size", "selection.focus")
-    def _detail(self) -> pn.pane.HTML:
+    def _detail(self) -> str:
         """The focused instance: its picture and every field."""
         focus = self.selection.focus
         if focus is None:
-            return pn.pane.HTML(
-                "<div class='sy-detail sy-empty'>Click an instance to see its details.</div>",
-                stylesheets=[_DETAIL_CSS],
-                sizing_mode="stretch_width",
-            )
+            return "<div class='sy-detail sy-empty'>Click an instance to see its details.</div>"
         positions = self.dataset.positions([focus])
         if not len(positions):
-            return pn.pane.HTML(
-                f"<div class='sy-detail'>No instance has id {escape(repr(focus))}.</div>",
-                stylesheets=[_DETAIL_CSS],
-                sizing_mode="stretch_width",
-            )
+            return f"<div class='sy-detail'>No instance has id {escape(repr(focus))}.</div>"
         position = int(positions[0])
         row = self.dataset.frame.iloc[position]
         fields = "".join(
@@ -409,11 +399,9 @@ class InstanceGrid(Component):
                 if src
                 else f"<div class='sy-missing'>{escape(problem)}</div>"
             )
-        return pn.pane.HTML(
+        return (
             f"<div class='sy-detail'>{picture}<div><div class='sy-detail-title'>Focus: "
-            f"{escape(str(focus))}</div><div class='sy-fields'>{fields}</div></div></div>",
-            stylesheets=[_DETAIL_CSS],
-            sizing_mode="stretch_width",
+            f"{escape(str(focus))}</div><div class='sy-fields'>{fields}</div></div></div>"
         )
 
     def __panel__(self) -> pn.viewable.Viewable:
@@ -447,8 +435,16 @@ class InstanceGrid(Component):
             self.param.watch(update, ["page", "page_size"])
             self.selection.param.watch(update, ["revision"])
             body = table
-        return self._card(self._pager(), self._detail, body)
+        detail = self._live_html(
+            self._detail,
+            on=("selection.focus",),
+            stylesheets=[_DETAIL_CSS],
+            sizing_mode="stretch_width",
+        )
+        return self._card(self._pager(), detail, body)
 
+
+_PAGE_EVENTS = ("page", "page_size", "selection.focus", "selection.revision")
 
 _DETAIL_CSS = """
 .sy-detail { display: flex; gap: 12px; align-items: flex-start; padding: 6px;

@@ -109,22 +109,10 @@ class Summary(Component):
         )
         self._columns = names[: self.max_columns]
         self._edges = {
-            name: self._bin_edges(self.dataset.frame[name])
+            name: self.dataset.codes(name, _BINS).edges
             for name in self._columns
             if not _is_categorical(self.dataset.frame[name])
         }
-
-    @staticmethod
-    def _bin_edges(series: pd.Series) -> np.ndarray:
-        """Histogram edges over the finite values of the whole column."""
-        values = pd.to_numeric(series, errors="coerce").to_numpy(
-            dtype=float, na_value=np.nan
-        )
-        values = values[np.isfinite(values)]
-        if not len(values):
-            return np.array([0.0, 1.0])
-        low, high = values.min(), values.max()
-        return np.linspace(low, high if high > low else low + 1, _BINS + 1)
 
     def counts(self) -> dict[str, int]:
         """Instances in all, passing the filter, and selected among those."""
@@ -135,32 +123,23 @@ class Summary(Component):
         }
 
     def distribution(self, column: str) -> pd.DataFrame:
-        """Filtered and selected counts per value (or per bin) of one column."""
-        series = self.dataset.frame[column]
-        filtered, picked = self.selection.filtered_mask, self.selection.selected_mask
-        if column in self._edges:
-            values = pd.to_numeric(series, errors="coerce").to_numpy(
-                dtype=float, na_value=np.nan
-            )
-            edges = self._edges[column]
-            shown = [
-                f"{_fmt(a)} – {_fmt(b)}" for a, b in zip(edges[:-1], edges[1:], strict=True)
-            ]
-            return pd.DataFrame(
-                {
-                    "value": shown,
-                    "filtered": np.histogram(values[filtered], edges)[0],
-                    "selected": np.histogram(values[picked], edges)[0],
-                }
-            )
-        keys = series.astype(object).where(series.notna(), "(missing)").astype(str)
-        table = (
-            pd.DataFrame({"value": keys, "filtered": filtered, "selected": picked})
-            .groupby("value", sort=False)[["filtered", "selected"]]
-            .sum()
+        """Filtered and selected counts per value (or per bin) of one column.
+
+        Values are listed by filtered count, at most ten; bins in order.
+        """
+        binned = column in self._edges
+        codes = self.dataset.codes(column, _BINS if binned else None)
+        table = pd.DataFrame(
+            {
+                "value": list(codes.labels),
+                "filtered": codes.count(self.selection.filtered_mask),
+                "selected": codes.count(self.selection.selected_mask),
+            }
         )
+        if binned:
+            return table
         table = table.sort_values("filtered", ascending=False, kind="stable").head(10)
-        return table.reset_index()
+        return table.reset_index(drop=True)
 
     def _column_html(self, column: str) -> str:
         """One column's distribution as rows of bars."""
@@ -308,8 +287,7 @@ class Summary(Component):
         count = int(judged.sum())
         return float(right.sum() / count) if count else None
 
-    @param.depends("selection.revision")
-    def _view(self) -> pn.pane.HTML:
+    def _view(self) -> str:
         counts = self.counts()
         header = (
             f"<div class='sy-counts'><span class='sy-count-filtered'>{counts['filtered']:,}"
@@ -317,14 +295,11 @@ class Summary(Component):
             f"<span class='sy-count-selected'>{counts['selected']:,}</span> selected</div>"
         )
         body = "".join(self._column_html(column) for column in self._columns)
-        return pn.pane.HTML(
-            header + self._groups_html() + f"<div class='sy-dists'>{body}</div>",
-            stylesheets=[_CSS],
-            sizing_mode="stretch_width",
-        )
+        return header + self._groups_html() + f"<div class='sy-dists'>{body}</div>"
 
     def __panel__(self) -> pn.viewable.Viewable:
-        return self._card(pn.panel(self._view))
+        view = self._live_html(self._view, stylesheets=[_CSS], sizing_mode="stretch_width")
+        return self._card(view)
 
 
 _CSS = f"""
