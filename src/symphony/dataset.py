@@ -64,9 +64,13 @@ class Codes:
     labels: tuple[str, ...]
     edges: np.ndarray | None = None
 
-    def count(self, mask: np.ndarray) -> np.ndarray:
-        """How many instances under `mask` fall in each category."""
-        picked = self.codes[mask]
+    def count(self, where: np.ndarray) -> np.ndarray:
+        """How many of the instances `where` picks fall in each category.
+
+        `where` is a boolean mask or an array of row positions; positions are
+        cheaper when they pick few instances.
+        """
+        picked = self.codes[where]
         return np.bincount(picked[picked >= 0], minlength=len(self.labels))
 
 

@@ -146,6 +146,7 @@ class Selection(param.Parameterized):
         self._filter_seen: str | None = None
         self._last_selected: Predicate | None = None
         self.filter_version = 0  # bumped whenever filtered_mask changes
+        self._filtered_positions: tuple[int, np.ndarray] = (-1, np.array([], dtype=int))
         self._past: list[dict[str, Any]] = []
         self._future: list[dict[str, Any]] = []
         self._restoring = False
@@ -165,6 +166,8 @@ class Selection(param.Parameterized):
         self._apply_filter()
         self._check_group_by()
         self._picked = self._selected_mask()
+        self._selected = self._picked & self._filtered
+        self._selected_positions = np.flatnonzero(self._selected)
         self._groups = self._derive_groups()
         with param.edit_constant(self):
             self.revision += 1
@@ -242,7 +245,29 @@ class Selection(param.Parameterized):
     @property
     def selected_mask(self) -> np.ndarray:
         """True for each selected instance that also passes the filter."""
-        return self._picked & self._filtered
+        return self._selected
+
+    @property
+    def selected_positions(self) -> np.ndarray:
+        """Row positions of the selected instances that pass the filter, in order."""
+        return self._selected_positions
+
+    @property
+    def filtered_positions(self) -> np.ndarray:
+        """Row positions of the instances that pass the filter, in order."""
+        if self._filtered_positions[0] != self.filter_version:
+            self._filtered_positions = (self.filter_version, np.flatnonzero(self._filtered))
+        return self._filtered_positions[1]
+
+    @property
+    def filtered_count(self) -> int:
+        """How many instances pass the filter."""
+        return len(self.filtered_positions)
+
+    @property
+    def selected_count(self) -> int:
+        """How many selected instances pass the filter."""
+        return len(self._selected_positions)
 
     @property
     def has_selection(self) -> bool:

@@ -83,6 +83,7 @@ class ConfusionMatrix(Component):
             self._classes = self._classes[:_MAX_CLASSES]
         self._names = [_text(c) for c in self._classes]
         self._cells = self._cell_codes()
+        self._counted: dict[tuple, np.ndarray] = {}
         self._table = pn.widgets.Tabulator(
             self._styled_matrix(),
             disabled=True,
@@ -144,12 +145,18 @@ class ConfusionMatrix(Component):
         >>> matrix.matrix("y").to_dict(orient="index")
         {'a': {'a': 0, 'b': 1}, 'b': {'a': 0, 'b': 1}}
         """
-        keep = self.selection.filtered_mask
-        if group is not None:
-            keep = keep & self._group_mask(group)
-        cells = self._cells[keep]
-        size = len(self._classes)
-        counts = np.bincount(cells[cells >= 0], minlength=size * size).reshape(size, size)
+        key = (self.selection.filter_version, tuple(self.selection.group_by), group)
+        if key not in self._counted:
+            keep = self.selection.filtered_mask
+            if group is not None:
+                keep = keep & self._group_mask(group)
+            cells = self._cells[keep]
+            size = len(self._classes)
+            counts = np.bincount(cells[cells >= 0], minlength=size * size)
+            if len(self._counted) > 64:
+                self._counted.clear()
+            self._counted[key] = counts.reshape(size, size)
+        counts = self._counted[key]
         label, prediction = self.dataset.label, self.dataset.prediction
         return pd.DataFrame(
             counts,

@@ -209,26 +209,28 @@ class Embedding(Component):
 
     # -- drawing ------------------------------------------------------------------
 
-    def _points(self, mask: np.ndarray) -> pd.DataFrame:
-        """The x, y and colour category of the drawable instances under `mask`."""
+    def _points(self, positions: np.ndarray) -> pd.DataFrame:
+        """The x, y and colour category of the drawable instances at `positions`."""
         frame = self.dataset.frame
-        keep = mask & self._finite
+        keep = positions[self._finite[positions]]
         categories, _, _ = self.coloring()
         return pd.DataFrame(
             {
-                "x": frame[self._axes.x][keep],
-                "y": frame[self._axes.y][keep],
-                "category": categories[keep],
+                "x": frame[self._axes.x].to_numpy()[keep],
+                "y": frame[self._axes.y].to_numpy()[keep],
+                "category": categories.array.take(keep),
             }
         )
 
-    def _shade(self, mask: np.ndarray, canvas: ds.Canvas, key: dict | None, spread: int):
-        """The drawable instances under `mask` as a datashader image, or None.
+    def _shade(
+        self, positions: np.ndarray, canvas: ds.Canvas, key: dict | None, spread: int
+    ):
+        """The drawable instances at `positions` as a datashader image, or None.
 
         With `key` None every point is drawn in the rest colour, which needs only a
         plain count rather than one count per category.
         """
-        frame = self._points(mask)
+        frame = self._points(positions)
         if not len(frame):
             return None
         if key is None:
@@ -253,7 +255,7 @@ class Embedding(Component):
         if self._base_cache is None or self._base_cache[0] != key:
             _, palette, _ = self.coloring()
             image = self._shade(
-                selection.filtered_mask, canvas, None if grey else palette, 1
+                selection.filtered_positions, canvas, None if grey else palette, 1
             )
             self._base_cache = (key, image)
         return self._base_cache[1]
@@ -278,7 +280,7 @@ class Embedding(Component):
         view = (tuple(x_range), tuple(y_range), width, height)
         layers = [self._base(canvas, selection.selected is not None, view)]
         if selection.selected is not None:
-            layers.append(self._shade(selection.selected_mask, canvas, palette, 2))
+            layers.append(self._shade(selection.selected_positions, canvas, palette, 2))
         layers = [layer for layer in layers if layer is not None]
         if layers:
             image = tf.stack(*layers) if len(layers) > 1 else layers[0]

@@ -209,12 +209,12 @@ class InstanceGrid(Component):
                 wanted = "selected" if selection.has_selection else "filtered"
             self._showing = wanted
             self.page = 1
-        mask = (
-            selection.selected_mask
+        positions = (
+            selection.selected_positions
             if self._showing == "selected"
-            else selection.filtered_mask
+            else selection.filtered_positions
         )
-        self._positions = self._grouped(np.flatnonzero(mask))
+        self._positions = self._grouped(positions)
 
     def _grouped(self, positions: np.ndarray) -> np.ndarray:
         """The positions ordered by group label, keeping their order within a group."""

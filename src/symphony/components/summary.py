@@ -108,18 +108,28 @@ class Summary(Component):
             self.columns if self.columns is not None else _summarised_columns(self.dataset)
         )
         self._columns = names[: self.max_columns]
+        self._counted: dict[str, tuple[int, np.ndarray]] = {}
         self._edges = {
             name: self.dataset.codes(name, _BINS).edges
             for name in self._columns
             if not _is_categorical(self.dataset.frame[name])
         }
 
+    def _filtered_counts(self, column: str, codes) -> np.ndarray:
+        """Counts per category of the filtered instances, kept until the filter changes."""
+        version = self.selection.filter_version
+        cached = self._counted.get(column)
+        if cached is None or cached[0] != version:
+            cached = (version, codes.count(self.selection.filtered_mask))
+            self._counted[column] = cached
+        return cached[1]
+
     def counts(self) -> dict[str, int]:
         """Instances in all, passing the filter, and selected among those."""
         return {
             "total": len(self.dataset),
-            "filtered": int(self.selection.filtered_mask.sum()),
-            "selected": int(self.selection.selected_mask.sum()),
+            "filtered": self.selection.filtered_count,
+            "selected": self.selection.selected_count,
         }
 
     def distribution(self, column: str) -> pd.DataFrame:
@@ -132,8 +142,8 @@ class Summary(Component):
         table = pd.DataFrame(
             {
                 "value": list(codes.labels),
-                "filtered": codes.count(self.selection.filtered_mask),
-                "selected": codes.count(self.selection.selected_mask),
+                "filtered": self._filtered_counts(column, codes),
+                "selected": codes.count(self.selection.selected_positions),
             }
         )
         if binned:
