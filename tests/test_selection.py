@@ -173,3 +173,25 @@ def test_a_predicate_that_cannot_apply_is_refused_and_the_old_one_kept(selection
         selection.selected = Range("label", "a", "b")
     assert selection.selected == Ids(("r1",))
     assert ids(selection.selected_rows()) == ["r1"]
+
+
+def test_positions_slice_across_chunks(monkeypatch):
+    import numpy as np
+
+    from symphony.selection import Positions
+
+    rng = np.random.default_rng(1)
+    mask = rng.random(10_000) < 0.3
+    expected = np.flatnonzero(mask)
+    monkeypatch.setattr(Positions, "CHUNK", 97)
+    positions = Positions(mask)
+    assert len(positions) == len(expected)
+    for start, stop in [
+        (0, 40),
+        (40, 80),
+        (1000, 1040),
+        (len(expected) - 5, len(expected) + 10),
+    ]:
+        assert list(positions[start:stop]) == list(expected[start:stop])
+    assert list(np.asarray(positions)) == list(expected)
+    assert len(Positions(np.zeros(5, dtype=bool))[0:40]) == 0

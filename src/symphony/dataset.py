@@ -82,6 +82,7 @@ def _categorise(series: pd.Series) -> Codes:
     if (codes < 0).any():
         codes[codes < 0] = len(labels)
         labels += (MISSING,)
+    codes.flags.writeable = False
     return Codes(codes, labels)
 
 
@@ -98,6 +99,7 @@ def _bin(series: pd.Series, bins: int) -> Codes:
     inside = np.searchsorted(edges, values[finite], side="right") - 1
     codes[finite] = np.clip(inside, 0, bins - 1)
     labels = tuple(f"{a:.3g} – {b:.3g}" for a, b in zip(edges[:-1], edges[1:], strict=True))
+    codes.flags.writeable = False
     return Codes(codes, labels, edges)
 
 
@@ -371,20 +373,32 @@ class Dataset(param.Parameterized):
         """The `familiarity_<name>` columns."""
         return [c for c in self.columns if c.startswith("familiarity_")]
 
+    def derived(self, key: tuple, compute):
+        """A value computed once from the table and shared by every session.
+
+        `compute()` runs on the first call for `key`; numpy arrays it returns are
+        made read-only, since many sessions read them at once.
+        """
+        if key not in self._codes:
+            made = compute()
+            if isinstance(made, np.ndarray):
+                made.flags.writeable = False
+            with self._codes_lock:
+                self._codes.setdefault(key, made)
+        return self._codes[key]
+
     def codes(self, column: str, bins: int | None = None) -> Codes:
         """The column as category codes, or as `bins` equal-width bins if given.
 
         Computed once per dataset and shared by every session, since the dataset
         never changes; components count with them instead of grouping rows.
         """
-        key = (column, bins)
-        if key not in self._codes:
-            self._require_column(column, "column")
-            series = self._frame[column]
-            made = _categorise(series) if bins is None else _bin(series, bins)
-            with self._codes_lock:
-                self._codes.setdefault(key, made)
-        return self._codes[key]
+        self._require_column(column, "column")
+        series = self._frame[column]
+        return self.derived(
+            ("codes", column, bins),
+            lambda: _categorise(series) if bins is None else _bin(series, bins),
+        )
 
     def projection(self, name: str | None = None) -> Projection:
         """The projection called `name`, or the first one when no name is given."""

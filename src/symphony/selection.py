@@ -40,13 +40,52 @@ from .dataset import Dataset
 from .language import Expression, FilterError, parse
 from .predicates import Ids, Predicate, _plain, combine, predicate_from_dict
 
-__all__ = ["MISSING_GROUP", "Selection"]
+__all__ = ["MISSING_GROUP", "Positions", "Selection"]
 
 log = logging.getLogger(__name__)
 
 MISSING_GROUP = "(missing)"
 
 _HISTORY = 100
+
+
+class Positions:
+    """The row positions of a mask's True entries, found a chunk at a time.
+
+    Holds only the mask, so a session does not keep a second large array; `len`
+    is the count, and slicing scans just the chunks up to the slice's end.
+    """
+
+    CHUNK = 1 << 20
+
+    def __init__(self, mask: np.ndarray, count: int | None = None) -> None:
+        self._mask = mask
+        self._count = int(np.count_nonzero(mask)) if count is None else count
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __array__(self, dtype=None, copy=None) -> np.ndarray:
+        positions = np.flatnonzero(self._mask)
+        return positions if dtype is None else positions.astype(dtype)
+
+    def __getitem__(self, item: slice) -> np.ndarray:
+        if not isinstance(item, slice):
+            raise TypeError("Positions can only be sliced, as in positions[40:80].")
+        start, stop, step = item.indices(self._count)
+        if step != 1:
+            raise ValueError("Positions are sliced with a step of 1.")
+        found, seen = [], 0
+        for offset in range(0, len(self._mask), self.CHUNK):
+            if seen >= stop:
+                break
+            chunk = self._mask[offset : offset + self.CHUNK]
+            count = int(np.count_nonzero(chunk))
+            if seen + count > start:
+                where = np.flatnonzero(chunk) + offset
+                found.append(where[max(start - seen, 0) : stop - seen])
+            seen += count
+        return np.concatenate(found) if found else np.array([], dtype=np.int64)
 
 
 class Selection(param.Parameterized):
@@ -146,7 +185,7 @@ class Selection(param.Parameterized):
         self._filter_seen: str | None = None
         self._last_selected: Predicate | None = None
         self.filter_version = 0  # bumped whenever filtered_mask changes
-        self._filtered_positions: tuple[int, np.ndarray] = (-1, np.array([], dtype=int))
+        self._filtered_count: tuple[int, int] = (-1, 0)
         self._past: list[dict[str, Any]] = []
         self._future: list[dict[str, Any]] = []
         self._restoring = False
@@ -167,7 +206,8 @@ class Selection(param.Parameterized):
         self._check_group_by()
         self._picked = self._selected_mask()
         self._selected = self._picked & self._filtered
-        self._selected_positions = np.flatnonzero(self._selected)
+        self._picked = None  # only the combined mask is kept, to keep sessions small
+        self._selected_count = int(np.count_nonzero(self._selected))
         self._groups = self._derive_groups()
         with param.edit_constant(self):
             self.revision += 1
@@ -248,26 +288,39 @@ class Selection(param.Parameterized):
         return self._selected
 
     @property
-    def selected_positions(self) -> np.ndarray:
+    def selected_positions(self) -> Positions:
         """Row positions of the selected instances that pass the filter, in order."""
-        return self._selected_positions
+        return Positions(self._selected, self._selected_count)
 
     @property
-    def filtered_positions(self) -> np.ndarray:
+    def filtered_positions(self) -> Positions:
         """Row positions of the instances that pass the filter, in order."""
-        if self._filtered_positions[0] != self.filter_version:
-            self._filtered_positions = (self.filter_version, np.flatnonzero(self._filtered))
-        return self._filtered_positions[1]
+        return Positions(self._filtered, self.filtered_count)
+
+    @property
+    def selected_where(self) -> np.ndarray:
+        """The selected instances as row positions when they are few, else as a mask.
+
+        Either indexes a column; positions are cheaper to gather when few are picked.
+        """
+        if self._selected_count * 16 < len(self._selected):
+            return np.flatnonzero(self._selected)
+        return self._selected
 
     @property
     def filtered_count(self) -> int:
         """How many instances pass the filter."""
-        return len(self.filtered_positions)
+        if self._filtered_count[0] != self.filter_version:
+            self._filtered_count = (
+                self.filter_version,
+                int(np.count_nonzero(self._filtered)),
+            )
+        return self._filtered_count[1]
 
     @property
     def selected_count(self) -> int:
         """How many selected instances pass the filter."""
-        return len(self._selected_positions)
+        return self._selected_count
 
     @property
     def has_selection(self) -> bool:

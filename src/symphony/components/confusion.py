@@ -114,12 +114,17 @@ class ConfusionMatrix(Component):
         of instances; the codes are made once per component.
         """
         frame, size = self.dataset.frame, len(self._classes)
-        index = pd.Index(self._classes)
-        rows = index.get_indexer(frame[self.dataset.label])
-        columns = index.get_indexer(frame[self.dataset.prediction])
-        cells = rows.astype(np.int64) * size + columns
-        cells[(rows < 0) | (columns < 0)] = -1
-        return cells
+
+        def compute() -> np.ndarray:
+            index = pd.Index(self._classes)
+            rows = index.get_indexer(frame[self.dataset.label])
+            columns = index.get_indexer(frame[self.dataset.prediction])
+            cells = (rows * size + columns).astype(np.int32)
+            cells[(rows < 0) | (columns < 0)] = -1
+            return cells
+
+        key = ("confusion cells", self.dataset.label, self.dataset.prediction, size)
+        return self.dataset.derived(key, compute)
 
     def matrix(self, group: str | None = None) -> pd.DataFrame:
         """Counts of filtered instances, labels as rows and predictions as columns.

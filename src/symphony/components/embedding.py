@@ -118,11 +118,15 @@ class Embedding(Component):
         return None
 
     def _finite_mask(self) -> np.ndarray:
-        """True where both coordinates are finite numbers."""
-        frame = self.dataset.frame
-        x = frame[self._axes.x].to_numpy(dtype=float, na_value=np.nan)
-        y = frame[self._axes.y].to_numpy(dtype=float, na_value=np.nan)
-        return np.isfinite(x) & np.isfinite(y)
+        """True where both coordinates are finite numbers; shared by all sessions."""
+        frame, axes = self.dataset.frame, self._axes
+
+        def compute() -> np.ndarray:
+            x = frame[axes.x].to_numpy(dtype=float, na_value=np.nan)
+            y = frame[axes.y].to_numpy(dtype=float, na_value=np.nan)
+            return np.isfinite(x) & np.isfinite(y)
+
+        return self.dataset.derived(("finite", axes.x, axes.y), compute)
 
     def _bounded_dimensions(self) -> list[hv.Dimension]:
         """x and y dimensions whose range covers every finite point, with a margin."""
@@ -183,36 +187,43 @@ class Embedding(Component):
         if key == self._coloring_key:
             return self._coloring
         if selection.groups is not None:
-            labels, title = selection.groups, " · ".join(selection.group_by)
+            title = " · ".join(selection.group_by)
+            made = _colour_codes(*_factorize(selection.groups))
         elif self.color is not None:
-            column = self.dataset.frame[self.color]
-            labels, title = (
-                column.astype(str).where(column.notna(), "(missing)"),
-                self.color,
+            title = self.color
+            codes = self.dataset.codes(self.color)
+            made = self.dataset.derived(
+                ("colours", self.color), lambda: _colour_codes(codes.codes, codes.labels)
             )
         else:
-            labels, title = pd.Series("instance", index=self.dataset.frame.index), None
-        counts = labels.value_counts()
-        kept = sorted(counts.index[: _MAX_CATEGORIES - 1], key=_natural)
-        if len(counts) > len(kept):
-            labels = labels.where(labels.isin(kept), _OTHER)
-            kept.append(_OTHER)
+            title = None
+            made = self.dataset.derived(
+                ("colours", None),
+                lambda: _colour_codes(np.zeros(len(self.dataset), np.int32), ("instance",)),
+            )
+        codes, kept = made
         palette = {
             c: _CATEGORY_COLORS[i % len(_CATEGORY_COLORS)] for i, c in enumerate(kept)
         }
         if _OTHER in palette:
             palette[_OTHER] = "#666666"
-        categories = pd.Categorical(labels, categories=kept)
-        self._coloring = (pd.Series(categories, index=labels.index), palette, title)
+        categories = pd.Categorical.from_codes(codes, categories=list(kept))
+        self._coloring = (pd.Series(categories, copy=False), palette, title)
         self._coloring_key = key
         return self._coloring
 
     # -- drawing ------------------------------------------------------------------
 
-    def _points(self, positions: np.ndarray) -> pd.DataFrame:
-        """The x, y and colour category of the drawable instances at `positions`."""
+    def _points(self, where: np.ndarray) -> pd.DataFrame:
+        """The x, y and colour category of the drawable instances `where` picks.
+
+        `where` is a boolean mask or an array of row positions.
+        """
         frame = self.dataset.frame
-        keep = positions[self._finite[positions]]
+        if where.dtype == bool:
+            keep = np.flatnonzero(where & self._finite)
+        else:
+            keep = where[self._finite[where]]
         categories, _, _ = self.coloring()
         return pd.DataFrame(
             {
@@ -222,15 +233,13 @@ class Embedding(Component):
             }
         )
 
-    def _shade(
-        self, positions: np.ndarray, canvas: ds.Canvas, key: dict | None, spread: int
-    ):
-        """The drawable instances at `positions` as a datashader image, or None.
+    def _shade(self, where: np.ndarray, canvas: ds.Canvas, key: dict | None, spread: int):
+        """The drawable instances `where` picks (a mask or positions) as an image, or None.
 
         With `key` None every point is drawn in the rest colour, which needs only a
         plain count rather than one count per category.
         """
-        frame = self._points(positions)
+        frame = self._points(where)
         if not len(frame):
             return None
         if key is None:
@@ -255,7 +264,7 @@ class Embedding(Component):
         if self._base_cache is None or self._base_cache[0] != key:
             _, palette, _ = self.coloring()
             image = self._shade(
-                selection.filtered_positions, canvas, None if grey else palette, 1
+                selection.filtered_mask, canvas, None if grey else palette, 1
             )
             self._base_cache = (key, image)
         return self._base_cache[1]
@@ -280,7 +289,7 @@ class Embedding(Component):
         view = (tuple(x_range), tuple(y_range), width, height)
         layers = [self._base(canvas, selection.selected is not None, view)]
         if selection.selected is not None:
-            layers.append(self._shade(selection.selected_positions, canvas, palette, 2))
+            layers.append(self._shade(selection.selected_where, canvas, palette, 2))
         layers = [layer for layer in layers if layer is not None]
         if layers:
             image = tf.stack(*layers) if len(layers) > 1 else layers[0]
@@ -354,6 +363,33 @@ class Embedding(Component):
             stylesheets=[".sy-notice { color: #8a5300; font-size: 12px; }"],
         )
         return self._card(notice, plot, pn.Row(pn.pane.HTML("Next gesture:"), mode, keys))
+
+
+def _factorize(labels: pd.Series) -> tuple[np.ndarray, tuple[str, ...]]:
+    """Integer codes and the distinct texts of a label per instance."""
+    codes, uniques = pd.factorize(labels)
+    return codes.astype(np.int32), tuple(str(u) for u in uniques)
+
+
+def _colour_codes(codes: np.ndarray, labels: tuple[str, ...]):
+    """Colour categories: the most common labels in natural order, the rest '(other)'.
+
+    Returns the category code of every instance (an int8 array) and the category
+    names.
+    """
+    counts = np.bincount(codes[codes >= 0], minlength=len(labels))
+    order = np.argsort(-counts, kind="stable")[: _MAX_CATEGORIES - 1]
+    kept = sorted((labels[i] for i in order if counts[i]), key=_natural)
+    position = {label: n for n, label in enumerate(kept)}
+    other = len(labels) > len(kept)
+    if other:
+        kept.append(_OTHER)
+    lookup = np.array(
+        [position.get(label, len(kept) - 1) for label in labels] or [0], dtype=np.int8
+    )
+    result = lookup[np.clip(codes, 0, None)] if len(labels) else codes.astype(np.int8)
+    result.flags.writeable = False
+    return result, tuple(kept)
 
 
 def _natural(value: str):

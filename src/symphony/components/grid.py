@@ -26,6 +26,7 @@ from panel.custom import JSComponent
 
 from ..dataset import FileAccessError
 from ..predicates import Ids
+from ..selection import Positions
 from .base import Component, register
 
 __all__ = ["InstanceGrid"]
@@ -190,7 +191,7 @@ class InstanceGrid(Component):
             roles = [self.dataset.label, self.dataset.prediction]
             self.caption = [c for c in roles if c is not None]
         self._showing = "filtered"
-        self._positions = np.array([], dtype=int)
+        self._positions: np.ndarray | Positions = np.array([], dtype=int)
         self._group_count = 0
         self._picking = False
         self._thumbnails: dict[int, str] = {}
@@ -216,12 +217,13 @@ class InstanceGrid(Component):
         )
         self._positions = self._grouped(positions)
 
-    def _grouped(self, positions: np.ndarray) -> np.ndarray:
+    def _grouped(self, positions):
         """The positions ordered by group label, keeping their order within a group."""
         groups = self.selection.groups
         if groups is None:
             self._group_count = 0
             return positions
+        positions = np.asarray(positions)
         codes, _ = pd.factorize(groups, sort=True)
         listed = codes[positions]
         self._group_count = len(np.unique(listed))

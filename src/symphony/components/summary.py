@@ -143,7 +143,7 @@ class Summary(Component):
             {
                 "value": list(codes.labels),
                 "filtered": self._filtered_counts(column, codes),
-                "selected": codes.count(self.selection.selected_positions),
+                "selected": codes.count(self.selection.selected_where),
             }
         )
         if binned:
