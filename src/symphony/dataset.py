@@ -57,12 +57,14 @@ class Codes:
 
     `codes[i]` is the category of instance i, an index into `labels`; -1 marks an
     instance that falls in no category (a missing or infinite number in a binned
-    column). `edges` holds the bin edges of a binned numeric column, else None.
+    column). `edges` holds the bin edges of a binned numeric column; `values` the
+    original value of each category of a categorical one ('(missing)' has none).
     """
 
     codes: np.ndarray
     labels: tuple[str, ...]
     edges: np.ndarray | None = None
+    values: tuple | None = None
 
     def count(self, where: np.ndarray) -> np.ndarray:
         """How many of the instances `where` picks fall in each category.
@@ -78,12 +80,13 @@ def _categorise(series: pd.Series) -> Codes:
     """Codes of a column's values as text, a missing value as '(missing)'."""
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
     labels = tuple(str(v) for v in uniques)
+    values = tuple(v.item() if isinstance(v, np.generic) else v for v in uniques)
     codes = codes.astype(np.int32)
     if (codes < 0).any():
         codes[codes < 0] = len(labels)
         labels += (MISSING,)
     codes.flags.writeable = False
-    return Codes(codes, labels)
+    return Codes(codes, labels, values=values)
 
 
 def _bin(series: pd.Series, bins: int) -> Codes:

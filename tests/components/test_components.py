@@ -28,8 +28,30 @@ def test_summary_counts_follow_filter_and_selection(selection):
 
 def test_summary_html_escapes_values():
     frame = pd.DataFrame({"id": [1], "note": ["<script>alert(1)</script>"]})
-    html = sy.Summary(frame)._view()
+    summary = sy.Summary(frame)
+    summary.selection.group_by = ["note"]
+    html = summary._view()
     assert "<script>" not in html and "&lt;script&gt;" in html
+    # bars go to the browser as data and are set there with textContent
+    assert summary._bars()[0]["bars"][0]["label"] == "<script>alert(1)</script>"
+    source = sy.components.summary.BarCharts._esm
+    assert "innerHTML" not in source and "textContent" in source
+
+
+def test_clicking_bars_selects_values_and_ranges(selection):
+    summary = sy.Summary(selection)
+    summary._on_bar("label", "dog", "replace")
+    assert list(selection.selected_rows()["id"]) == ["r3", "r4", "r6"]
+    summary._on_bar("label", "bird", "add")
+    assert list(selection.selected_rows()["id"]) == ["r3", "r4", "r6", "r7", "r8"]
+    edges = selection.dataset.codes("confidence", 12).edges
+    top = summary._bars()[[c["column"] for c in summary._bars()].index("confidence")]
+    last = top["bars"][-1]["label"]
+    summary._on_bar("confidence", last, "replace")
+    expected = selection.dataset.frame["confidence"] >= edges[-2]
+    assert list(selection.selected_rows()["id"]) == list(selection.dataset.ids[expected])
+    with pytest.raises(ValueError, match="has no bar 'zebra'"):
+        summary.select_bar("label", "zebra")
 
 
 def test_confusion_cell_selects_those_instances(selection):

@@ -13,8 +13,10 @@ import numpy as np
 import pandas as pd
 import panel as pn
 import param
+from panel.custom import JSComponent
 
 from ..dataset import Dataset
+from ..predicates import MODES, Range, Values
 from ..selection import MISSING_GROUP
 from .base import Component, register
 
@@ -151,28 +153,6 @@ class Summary(Component):
         table = table.sort_values("filtered", ascending=False, kind="stable").head(10)
         return table.reset_index(drop=True)
 
-    def _column_html(self, column: str) -> str:
-        """One column's distribution as rows of bars."""
-        table = self.distribution(column)
-        top = max(int(table["filtered"].max()) if len(table) else 0, 1)
-        rows = []
-        for value, filtered, picked in table.itertuples(index=False):
-            width, part = 100 * filtered / top, 100 * picked / top
-            rows.append(
-                f"<div class='sy-bar-row'><span class='sy-bar-label' title='{escape(value)}'>"
-                f"{escape(value)}</span><span class='sy-bar-track'>"
-                f"<span class='sy-bar' style='width:{width:.1f}%'></span>"
-                f"<span class='sy-bar sy-picked' style='width:{part:.1f}%'></span></span>"
-                f"<span class='sy-bar-count'>{filtered:,}"
-                + (f" <b>({picked:,})</b>" if picked else "")
-                + "</span></div>"
-            )
-        kind = "histogram" if column in self._edges else "top values"
-        return (
-            f"<div class='sy-dist'><div class='sy-dist-title'>{escape(column)} "
-            f"<small>{kind}</small></div>{''.join(rows)}</div>"
-        )
-
     def group_table(self) -> pd.DataFrame:
         """Instances passing the filter, selected, and accuracy, one row per group.
 
@@ -304,28 +284,75 @@ class Summary(Component):
             f"</span> of {counts['total']:,} instances pass the filter · "
             f"<span class='sy-count-selected'>{counts['selected']:,}</span> selected</div>"
         )
-        body = "".join(self._column_html(column) for column in self._columns)
-        return header + self._groups_html() + f"<div class='sy-dists'>{body}</div>"
+        return header + self._groups_html()
+
+    def _bars(self) -> list[dict]:
+        """Every summarised column's bars, as data for the browser."""
+        charts = []
+        for column in self._columns:
+            table = self.distribution(column)
+            top = max(int(table["filtered"].max()) if len(table) else 0, 1)
+            charts.append(
+                {
+                    "column": column,
+                    "kind": "histogram" if column in self._edges else "top values",
+                    "bars": [
+                        {
+                            "label": str(value),
+                            "filtered": int(filtered),
+                            "selected": int(picked),
+                            "width": round(100 * filtered / top, 1),
+                            "part": round(100 * picked / top, 1),
+                        }
+                        for value, filtered, picked in table.itertuples(index=False)
+                    ],
+                }
+            )
+        return charts
+
+    def select_bar(self, column: str, label: str, mode: str = "replace") -> None:
+        """Select the instances of one bar: a value of a column, or a histogram bin.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> summary = Summary(pd.DataFrame({"id": [1, 2, 3], "size": ["s", "m", "s"]}))
+        >>> summary.select_bar("size", "s")
+        >>> list(summary.selection.selected_rows()["id"])
+        [1, 3]
+        """
+        binned = column in self._edges
+        codes = self.dataset.codes(column, _BINS if binned else None)
+        if label not in codes.labels:
+            raise ValueError(f"Column {column!r} has no bar {label!r}.")
+        index = codes.labels.index(label)
+        if binned:
+            edges = codes.edges
+            predicate = Range(column, float(edges[index]), float(edges[index + 1]))
+        elif codes.values is None or index >= len(codes.values):
+            return  # the '(missing)' bar: missing values are selected with a filter
+        else:
+            predicate = Values(column, (codes.values[index],))
+        self.selection.apply(predicate, mode)
 
     def __panel__(self) -> pn.viewable.Viewable:
         view = self._live_html(self._view, stylesheets=[_CSS], sizing_mode="stretch_width")
-        return self._card(view)
+        bars = BarCharts(self._on_bar, charts=self._bars(), sizing_mode="stretch_width")
+
+        def update(*events) -> None:
+            bars.charts = self._bars()
+
+        self.selection.param.watch(update, "revision")
+        return self._card(view, bars)
+
+    def _on_bar(self, column: str, label: str, mode: str) -> None:
+        if column in self._columns:
+            self.select_bar(column, label, mode)
 
 
 _CSS = f"""
 .sy-counts {{ font-size: 1.1em; margin: 4px 0 10px; }}
 .sy-count-filtered, .sy-count-selected {{ font-weight: 600; }}
-.sy-dists {{ display: grid; grid-template-columns: repeat(auto-fill, minmax(230px, 1fr));
-  gap: 10px 18px; }}
-.sy-dist-title {{ font-weight: 600; margin-bottom: 2px; }}
-.sy-dist-title small {{ color: #777; font-weight: normal; }}
-.sy-bar-row {{ display: flex; align-items: center; gap: 6px; font-size: 12px; height: 17px; }}
-.sy-bar-label {{ width: 80px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap;
-  text-align: right; color: #444; }}
-.sy-bar-track {{ position: relative; flex: 1; height: 12px; background: #f1f1f1; }}
-.sy-bar {{ position: absolute; left: 0; top: 0; height: 12px; background: {_BAR}; }}
-.sy-bar.sy-picked {{ background: {_PICKED}; }}
-.sy-bar-count {{ width: 70px; color: #333; }}
 .sy-groups {{ border-collapse: collapse; margin-bottom: 10px; font-size: 13px; }}
 .sy-groups td, .sy-groups th {{ padding: 2px 10px; border-bottom: 1px solid #ddd;
   text-align: left; }}
@@ -337,3 +364,100 @@ _CSS = f"""
   vertical-align: middle; }}
 .sy-groups-note {{ color: #666; font-size: 12px; margin: -6px 0 10px; }}
 """
+
+
+class BarCharts(JSComponent):
+    """Bar charts of column distributions; clicking a bar selects its instances.
+
+    Shift-click adds the bar's instances to the selection, alt-click subtracts them.
+    All text is set as text, never as HTML.
+    """
+
+    charts = param.List(
+        default=[],
+        doc="""
+        One dict per column: column, kind, and bars (label, filtered, selected, width
+        and part as percentages of the longest bar).""",
+    )
+
+    _esm = """
+    export function render({ model, el }) {
+      function draw() {
+        el.replaceChildren();
+        el.className = "sy-dists";
+        for (const chart of model.charts) {
+          const box = document.createElement("div");
+          box.className = "sy-dist";
+          const title = document.createElement("div");
+          title.className = "sy-dist-title";
+          title.textContent = chart.column + " ";
+          const kind = document.createElement("small");
+          kind.textContent = chart.kind;
+          title.appendChild(kind);
+          box.appendChild(title);
+          for (const bar of chart.bars) {
+            const row = document.createElement("button");
+            row.type = "button";
+            row.className = "sy-bar-row";
+            row.title = chart.column + ": " + bar.label +
+              " (click to select; shift adds, alt removes)";
+            const label = document.createElement("span");
+            label.className = "sy-bar-label";
+            label.textContent = bar.label;
+            const track = document.createElement("span");
+            track.className = "sy-bar-track";
+            const full = document.createElement("span");
+            full.className = "sy-bar";
+            full.style.width = bar.width + "%";
+            const part = document.createElement("span");
+            part.className = "sy-bar sy-picked";
+            part.style.width = bar.part + "%";
+            track.append(full, part);
+            const count = document.createElement("span");
+            count.className = "sy-bar-count";
+            count.textContent = bar.filtered.toLocaleString("en-US") +
+              (bar.selected ? " (" + bar.selected.toLocaleString("en-US") + ")" : "");
+            row.append(label, track, count);
+            row.addEventListener("click", (event) => {
+              const mode = event.shiftKey ? "add" : (event.altKey ? "subtract" : "replace");
+              model.send_msg({ column: chart.column, label: bar.label, mode: mode });
+            });
+            box.appendChild(row);
+          }
+          el.appendChild(box);
+        }
+      }
+      draw();
+      model.on("charts", draw);
+    }
+    """
+
+    _stylesheets = [
+        f"""
+    .sy-dists {{ display: grid; grid-template-columns: repeat(auto-fill, minmax(230px, 1fr));
+      gap: 10px 18px; font-family: inherit; }}
+    .sy-dist-title {{ font-weight: 600; margin-bottom: 2px; font-size: 13px; }}
+    .sy-dist-title small {{ color: #777; font-weight: normal; }}
+    .sy-bar-row {{ display: flex; align-items: center; gap: 6px; font-size: 12px; height: 17px;
+      width: 100%; border: 0; background: none; padding: 0; cursor: pointer;
+      font-family: inherit; }}
+    .sy-bar-row:hover .sy-bar-track {{ outline: 1px solid #999; }}
+    .sy-bar-label {{ width: 80px; overflow: hidden; text-overflow: ellipsis;
+      white-space: nowrap; text-align: right; color: #444; }}
+    .sy-bar-track {{ position: relative; flex: 1; height: 12px; background: #f1f1f1; }}
+    .sy-bar {{ position: absolute; left: 0; top: 0; height: 12px; background: {_BAR}; }}
+    .sy-bar.sy-picked {{ background: {_PICKED}; }}
+    .sy-bar-count {{ width: 70px; color: #333; text-align: left; }}
+    """
+    ]
+
+    def __init__(self, on_bar, **params):
+        super().__init__(**params)
+        self._on_bar = on_bar
+
+    def _handle_msg(self, msg) -> None:
+        if not isinstance(msg, dict):
+            return
+        column, label, mode = msg.get("column"), msg.get("label"), msg.get("mode")
+        if isinstance(column, str) and isinstance(label, str) and mode in MODES:
+            self._on_bar(column, label, mode)
