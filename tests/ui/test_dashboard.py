@@ -102,3 +102,13 @@ def test_filter_box_select_and_confusion_cell(page, digits):
     assert shown == list(cell.id[:40])
     assert page.errors == []
     page.screenshot(path=str(DOCS / "dashboard.png"), full_page=True)
+
+    # a click on a Summary bar selects that value's instances; shift adds another
+    page.locator(".sy-bar-row[title^='split: test']").click()
+    wait_number(page, ".sy-status-selected", int((table.split == "test").sum()))
+    page.locator(".sy-bar-row[title^='label: 3']").click(modifiers=["Shift"])
+    wait_number(
+        page,
+        ".sy-status-selected",
+        int(((table.split == "test") | (table.label == 3)).sum()),
+    )

@@ -85,7 +85,7 @@ class Summary(Component):
     description = param.String(
         default=(
             "How many instances pass the filter, and how each column is distributed; "
-            "orange marks the selected instances."
+            "orange marks the selected instances. Click a bar to select its instances."
         )
     )
 
