@@ -186,6 +186,7 @@ class Selection(param.Parameterized):
         self._last_selected: Predicate | None = None
         self.filter_version = 0  # bumped whenever filtered_mask changes
         self._filtered_count: tuple[int, int] = (-1, 0)
+        self._selected_where: tuple[int, np.ndarray] = (-1, np.array([], dtype=np.int64))
         self._past: list[dict[str, Any]] = []
         self._future: list[dict[str, Any]] = []
         self._restoring = False
@@ -303,9 +304,11 @@ class Selection(param.Parameterized):
 
         Either indexes a column; positions are cheaper to gather when few are picked.
         """
-        if self._selected_count * 16 < len(self._selected):
-            return np.flatnonzero(self._selected)
-        return self._selected
+        if self._selected_count * 16 >= len(self._selected):
+            return self._selected
+        if self._selected_where[0] != self.revision:
+            self._selected_where = (self.revision, np.flatnonzero(self._selected))
+        return self._selected_where[1]
 
     @property
     def filtered_count(self) -> int:

@@ -233,41 +233,40 @@ class Embedding(Component):
             }
         )
 
-    def _shade(self, where: np.ndarray, canvas: ds.Canvas, key: dict | None, spread: int):
-        """The drawable instances `where` picks (a mask or positions) as an image, or None.
+    def _aggregate(self, where: np.ndarray, canvas: ds.Canvas):
+        """Counts per pixel and colour category of the instances `where` picks.
 
-        With `key` None every point is drawn in the rest colour, which needs only a
-        plain count rather than one count per category.
+        `where` is a mask or row positions; None when nothing lands on the canvas.
         """
         frame = self._points(where)
         if not len(frame):
             return None
-        if key is None:
-            counts = canvas.points(frame, "x", "y", ds.count())
-            if not int(counts.sum()):
-                return None
-            return tf.spread(
-                tf.shade(counts, cmap=[_REST, _REST], how="linear", min_alpha=200),
-                px=spread,
-            )
         counts = canvas.points(frame, "x", "y", ds.count_cat("category"))
-        if not int(counts.sum()):
+        return counts if int(counts.sum()) else None
+
+    def _shade(self, counts, key: dict | None, spread: int):
+        """An image of per-category counts: in colour, or all grey with `key` None."""
+        if counts is None:
             return None
-        return tf.spread(
-            tf.shade(counts, color_key=key, how="log", min_alpha=200), px=spread
-        )
+        if key is None:
+            total = counts.sum(dim=counts.dims[-1])
+            image = tf.shade(total, cmap=[_REST, _REST], how="linear", min_alpha=200)
+        else:
+            image = tf.shade(counts, color_key=key, how="log", min_alpha=200)
+        return tf.spread(image, px=spread)
 
     def _base(self, canvas: ds.Canvas, grey: bool, view: tuple):
-        """The filtered instances' layer, reused while the filter and view stay put."""
+        """The filtered instances' layer; its counts are kept while the filter, the
+        colours and the view stay put, so a brush only counts the selected ones."""
         selection = self.selection
-        key = (selection.filter_version, self._coloring_key, grey, view)
+        key = (selection.filter_version, self._coloring_key, view)
         if self._base_cache is None or self._base_cache[0] != key:
+            self._base_cache = (key, self._aggregate(selection.filtered_mask, canvas), {})
+        _, counts, images = self._base_cache
+        if grey not in images:
             _, palette, _ = self.coloring()
-            image = self._shade(
-                selection.filtered_mask, canvas, None if grey else palette, 1
-            )
-            self._base_cache = (key, image)
-        return self._base_cache[1]
+            images[grey] = self._shade(counts, None if grey else palette, 1)
+        return images[grey]
 
     def render(self, x_range=None, y_range=None, width=None, height=None) -> hv.RGB:
         """The filtered instances as an image, the selected ones drawn on top.
@@ -289,7 +288,8 @@ class Embedding(Component):
         view = (tuple(x_range), tuple(y_range), width, height)
         layers = [self._base(canvas, selection.selected is not None, view)]
         if selection.selected is not None:
-            layers.append(self._shade(selection.selected_where, canvas, palette, 2))
+            picked = self._aggregate(selection.selected_where, canvas)
+            layers.append(self._shade(picked, palette, 2))
         layers = [layer for layer in layers if layer is not None]
         if layers:
             image = tf.stack(*layers) if len(layers) > 1 else layers[0]
