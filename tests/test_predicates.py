@@ -66,7 +66,9 @@ def test_lasso_and_box_over_the_same_square_agree(animals):
 def test_lasso_follows_a_concave_outline(animals):
     ds = Dataset(animals)
     # an L shape around (0, 0) and (2, 2)... without (1, 1) and (1, 2)
-    shape = Lasso("tsne", (-0.5, 0.5, 0.5, 2.5, 2.5, -0.5), (-0.5, -0.5, 1.5, 1.5, 2.5, 2.5))
+    shape = Lasso(
+        "tsne", (-0.5, 0.5, 0.5, 2.5, 2.5, -0.5), (-0.5, -0.5, 1.5, 1.5, 2.5, 2.5)
+    )
     assert list(ds.ids[shape.mask(ds)]) == ["r1", "r7", "r8"]
 
 
@@ -78,13 +80,17 @@ def test_lasso_needs_three_finite_points():
 
 
 def test_range_values_and_duplicate_group():
-    frame = pd.DataFrame({
-        "id": list("abcde"),
-        "score": [0.1, 0.5, None, 0.9, 0.5],
-        "when": pd.to_datetime(["2024-01-01", "2024-02-01", None, "2024-03-01", "2024-01-15"]),
-        "kind": ["x", "y", None, "z", "x"],
-        "duplicates_pixels": [[1], [], None, [1, 2], "[2]"],
-    })
+    frame = pd.DataFrame(
+        {
+            "id": list("abcde"),
+            "score": [0.1, 0.5, None, 0.9, 0.5],
+            "when": pd.to_datetime(
+                ["2024-01-01", "2024-02-01", None, "2024-03-01", "2024-01-15"]
+            ),
+            "kind": ["x", "y", None, "z", "x"],
+            "duplicates_pixels": [[1], [], None, [1, 2], "[2]"],
+        }
+    )
     ds = Dataset(frame)
     assert list(ds.ids[Range("score", 0.5, 1).mask(ds)]) == ["b", "d", "e"]
     assert list(ds.ids[Range("when", "2024-01-10", "2024-02-01").mask(ds)]) == ["b", "e"]
@@ -104,11 +110,15 @@ def test_combine_adds_and_subtracts_in_order(animals):
 
 
 def test_compound_from_untrusted_dict_is_bounded():
-    nested = {"kind": "compound", "steps": [
-        {"mode": "replace", "predicate": {"kind": "compound", "steps": []}}]}
+    nested = {
+        "kind": "compound",
+        "steps": [{"mode": "replace", "predicate": {"kind": "compound", "steps": []}}],
+    }
     with pytest.raises(ValueError, match="cannot itself be compound"):
         predicate_from_dict(nested)
-    long = {"kind": "compound", "steps": [
-        {"mode": "add", "predicate": {"kind": "ids", "ids": [1]}}] * 51}
+    long = {
+        "kind": "compound",
+        "steps": [{"mode": "add", "predicate": {"kind": "ids", "ids": [1]}}] * 51,
+    }
     with pytest.raises(ValueError, match="at most 50 steps"):
         predicate_from_dict(long)
