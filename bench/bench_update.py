@@ -73,14 +73,10 @@ def patch_bytes(document: Document, events: list) -> int:
 
 def embedding_bytes(events: list) -> int:
     """Bytes of the events that change the embedding's image."""
-    from bokeh.document.events import ModelChangedEvent
-
     image_events = [
         e
         for e in events
-        if isinstance(e, ModelChangedEvent)
-        and type(e.model).__name__ == "ColumnDataSource"
-        and "image" in (e.model.data or {})
+        if type(e.model).__name__ == "ColumnDataSource" and "image" in (e.model.data or {})
     ]
     if not image_events:
         return 0
