@@ -16,6 +16,16 @@ How events flow
     change however many inputs changed in one `param.update` batch. `focus` is read
     directly by the views that show one instance.
 
+What a session keeps
+    Two boolean masks, one byte per instance each: the filtered instances, and the
+    selected ones among them. Positions, counts and codes are derived from them on
+    demand or shared by the dataset, so one more session costs little.
+
+Undo and redo
+    Each change of filter, selected or group_by pushes the state shown before it
+    onto a bounded history; `undo` and `redo` restore states in one batched update
+    that is not itself recorded. Focus is not part of the history.
+
 How loops are avoided
     Masks are derived in one place and never written by components. A component
     that both writes and reads the Selection (the embedding's box, the grid's

@@ -145,7 +145,14 @@ def test_components_render_to_bokeh(selection):
 
 
 def test_every_public_parameter_has_a_doc():
+    from symphony.components.grid import ThumbnailWall
+    from symphony.components.summary import BarCharts
+    from symphony.filter_box import FilterBox
+
     classes = [
+        FilterBox,
+        BarCharts,
+        ThumbnailWall,
         sy.Selection,
         sy.Dataset,
         sy.Summary,
