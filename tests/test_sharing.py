@@ -65,3 +65,53 @@ def test_a_huge_id_selection_is_left_out_of_the_link(selection):
     selection.select_ids([f"id{i}" for i in range(5000)])
     text, whole = encode_state(selection)
     assert not whole and "selected" not in json.loads(text)
+
+
+@pytest.mark.parametrize(
+    "state, problem",
+    [
+        ({"selected": {"kind": "ids", "ids": [int("9" * 400)]}}, "too large"),
+        ({"selected": {"kind": "ids", "ids": "r1"}}, "ids must be a list"),
+        ({"selected": {"kind": "range", "column": "confidence", "range": ["a", "b"]}}, ""),
+        ({"selected": {"kind": "range", "column": "confidence", "range": [{}, []]}}, ""),
+        (
+            {
+                "selected": {
+                    "kind": "compound",
+                    "steps": [{"mode": "replace", "predicate": None}],
+                }
+            },
+            "each step needs a mode and a predicate",
+        ),
+        ({"focus": "\ud800"}, "focus is not valid text"),
+        ({"group_by": ["label"] * 700}, "at most 4 different columns"),
+        ({"selected": {"kind": "ids", "ids": ["nobody"]}}, "matches no instance"),
+    ],
+)
+def test_crafted_link_states_give_a_notice(selection, state, problem):
+    text = json.dumps(state)
+    found = restore_state(selection, text)
+    assert found is not None and problem in found
+
+
+def test_non_standard_json_numbers_are_refused(selection):
+    box = '{"selected":{"kind":"box","projection":"tsne","x":[-1e400,1e400],"y":[NaN,1]}}'
+    assert restore_state(selection, box) == "the link's state is not valid JSON"
+    huge = '{"selected":{"kind":"box","projection":"tsne","x":[-1e400,1e400],"y":[0,1]}}'
+    assert "finite" in restore_state(selection, huge)
+
+
+def test_link_text_is_ascii_and_leaves_out_a_filter_too_long_to_apply(selection):
+    selection.filter = 'label == "\ud800"'
+    text, whole = encode_state(selection)
+    assert whole and text.isascii()
+    selection.filter = "x" * 3000
+    text, whole = encode_state(selection)
+    assert not whole and "filter" not in json.loads(text)
+
+
+def test_an_invalid_filter_does_not_redraw_the_views(selection):
+    selection.filter = "label == 'cat'"
+    revision = selection.revision
+    selection.filter = "label == "
+    assert selection.filter_error and selection.revision == revision

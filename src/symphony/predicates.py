@@ -40,6 +40,31 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _scalar(value: Any, what: str) -> Any:
+    """A JSON-safe scalar for an id, a value or a label, or a ValueError.
+
+    Numbers must be finite and fit in 64 bits; text must be encodable.
+    """
+    value = _plain(value)
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        if abs(value) >= 2**63:
+            raise ValueError(f"The {what} {str(value)[:20]}… is too large.")
+        return value
+    if isinstance(value, float):
+        if not np.isfinite(value):
+            raise ValueError(f"The {what} must be a finite number, not {value}.")
+        return value
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValueError(f"The {what} is not valid text.") from None
+        return value
+    raise ValueError(f"Each {what} must be text or a number; got {type(value).__name__}.")
+
+
 class Predicate:
     """Base of every kind of selected predicate."""
 
@@ -66,7 +91,7 @@ class Ids(Predicate):
     kind: ClassVar[str] = "ids"
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "ids", tuple(_plain(i) for i in self.ids))
+        object.__setattr__(self, "ids", tuple(_scalar(i, "id") for i in self.ids))
 
     def mask(self, dataset: Dataset) -> np.ndarray:
         result = np.zeros(len(dataset), dtype=bool)
@@ -97,6 +122,8 @@ class Box(Predicate):
     def __post_init__(self) -> None:
         x0, x1 = sorted((float(self.x0), float(self.x1)))
         y0, y1 = sorted((float(self.y0), float(self.y1)))
+        if not np.isfinite([x0, x1, y0, y1]).all():
+            raise ValueError("A box's corners must be finite numbers.")
         for name, value in (("x0", x0), ("x1", x1), ("y0", y0), ("y1", y1)):
             object.__setattr__(self, name, value)
 
@@ -128,8 +155,8 @@ class ConfusionCell(Predicate):
     kind: ClassVar[str] = "confusion"
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "label", _plain(self.label))
-        object.__setattr__(self, "prediction", _plain(self.prediction))
+        object.__setattr__(self, "label", _scalar(self.label, "label"))
+        object.__setattr__(self, "prediction", _scalar(self.prediction, "prediction"))
 
     def mask(self, dataset: Dataset) -> np.ndarray:
         if dataset.label is None or dataset.prediction is None:
@@ -226,8 +253,14 @@ class Range(Predicate):
     kind: ClassVar[str] = "range"
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "low", _plain(self.low))
-        object.__setattr__(self, "high", _plain(self.high))
+        low, high = _scalar(self.low, "bound"), _scalar(self.high, "bound")
+        for bound in (low, high):
+            if isinstance(bound, float) and not np.isfinite(bound):
+                raise ValueError("A range's bounds must be finite.")
+            if bound is None or isinstance(bound, bool):
+                raise ValueError("A range's bounds must be numbers or dates.")
+        object.__setattr__(self, "low", low)
+        object.__setattr__(self, "high", high)
 
     def mask(self, dataset: Dataset) -> np.ndarray:
         dataset._require_column(self.column, "range column")
@@ -267,7 +300,7 @@ class Values(Predicate):
     kind: ClassVar[str] = "values"
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "values", tuple(_plain(v) for v in self.values))
+        object.__setattr__(self, "values", tuple(_scalar(v, "value") for v in self.values))
 
     def mask(self, dataset: Dataset) -> np.ndarray:
         dataset._require_column(self.column, "values column")
@@ -435,6 +468,13 @@ def predicate_from_dict(data: dict[str, Any] | None) -> Predicate | None:
         ) from None
 
 
+def _listed(items: Any, what: str) -> list:
+    """Items of a list in untrusted state, which must really be a list."""
+    if not isinstance(items, list):
+        raise ValueError(f"{what} must be a list")
+    return items
+
+
 def _short(data: Any, limit: int = 120) -> str:
     """A repr cut to `limit` characters, for messages about untrusted input."""
     text = repr(data)
@@ -444,7 +484,7 @@ def _short(data: Any, limit: int = 120) -> str:
 def _build(kind: str, data: dict[str, Any]) -> Predicate:
     """One predicate of a known kind from its dictionary."""
     if kind == "ids":
-        return Ids(tuple(data["ids"]))
+        return Ids(tuple(_listed(data["ids"], "ids")))
     if kind == "box":
         (x0, x1), (y0, y1) = data["x"], data["y"]
         return Box(str(data["projection"]), x0, x1, y0, y1)
@@ -456,12 +496,16 @@ def _build(kind: str, data: dict[str, Any]) -> Predicate:
         low, high = data["range"]
         return Range(str(data["column"]), low, high)
     if kind == "values":
-        return Values(str(data["column"]), tuple(data["values"]))
+        return Values(str(data["column"]), tuple(_listed(data["values"], "values")))
     if kind == "duplicates":
         return DuplicateGroup(str(data["column"]), data["group"])
     steps = data["steps"]
     if not isinstance(steps, list) or len(steps) > _MAX_STEPS:
         raise ValueError(f"steps must be a list of at most {_MAX_STEPS} steps")
+    if not all(
+        isinstance(step, dict) and isinstance(step.get("predicate"), dict) for step in steps
+    ):
+        raise ValueError("each step needs a mode and a predicate")
     if any(step["predicate"].get("kind") == "compound" for step in steps):
         raise ValueError("a compound step cannot itself be compound")
     return Compound(

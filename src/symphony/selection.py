@@ -56,6 +56,27 @@ log = logging.getLogger(__name__)
 
 MISSING_GROUP = "(missing)"
 
+MAX_GROUP_BY = 4
+
+
+def _checked_focus(focus: Any) -> Any:
+    """A focus from outside: None or one id, a finite number or encodable text."""
+    if focus is None:
+        return None
+    if isinstance(focus, bool) or not isinstance(focus, str | int | float):
+        raise ValueError("The state's focus must be one id.")
+    if isinstance(focus, float) and not np.isfinite(focus):
+        raise ValueError("The state's focus must be a finite number or text.")
+    if isinstance(focus, int) and abs(focus) >= 2**63:
+        raise ValueError("The state's focus is too large to be an id.")
+    if isinstance(focus, str):
+        try:
+            focus.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValueError("The state's focus is not valid text.") from None
+    return focus
+
+
 _HISTORY = 100
 
 
@@ -194,6 +215,7 @@ class Selection(param.Parameterized):
         self._groups: pd.Series | None = None
         self._filter_seen: str | None = None
         self._last_selected: Predicate | None = None
+        self._inputs: tuple | None = None
         self.filter_version = 0  # bumped whenever filtered_mask changes
         self._filtered_count: tuple[int, int] = (-1, 0)
         self._selected_where: tuple[int, np.ndarray] = (-1, np.array([], dtype=np.int64))
@@ -212,10 +234,18 @@ class Selection(param.Parameterized):
         self._remember()
 
     def _recompute(self) -> None:
-        """Derive the masks from filter, selected and group_by, then bump revision."""
+        """Derive the masks from filter, selected and group_by, then bump revision.
+
+        When nothing that the masks depend on changed (an invalid filter typed over
+        a valid one, say), the views are left alone: only `filter_error` changes.
+        """
         self._apply_filter()
         self._check_group_by()
+        inputs = (self.filter_version, self.selected, tuple(self.group_by))
+        if inputs == self._inputs:
+            return
         self._picked = self._selected_mask()
+        self._inputs = inputs
         self._selected = self._picked & self._filtered
         self._picked = None  # only the combined mask is kept, to keep sessions small
         self._selected_count = int(np.count_nonzero(self._selected))
@@ -235,7 +265,7 @@ class Selection(param.Parameterized):
             return np.zeros(len(self.dataset), dtype=bool)
         try:
             mask = self.selected.mask(self.dataset)
-        except (ValueError, LookupError):
+        except (ValueError, TypeError, LookupError):
             with param.discard_events(self):
                 self.selected = self._last_selected
             raise
@@ -495,12 +525,14 @@ class Selection(param.Parameterized):
                 raise ValueError(
                     f"group_by names columns the dataset lacks: {unknown_columns}."
                 )
+            if len(set(group_by)) != len(group_by) or len(group_by) > MAX_GROUP_BY:
+                raise ValueError(
+                    f"group_by takes at most {MAX_GROUP_BY} different columns; "
+                    f"got {len(group_by)}."
+                )
             changes["group_by"] = group_by
         if "focus" in state:
-            focus = state["focus"]
-            if focus is not None and not isinstance(focus, str | int | float):
-                raise ValueError("The state's focus must be one id.")
-            changes["focus"] = focus
+            changes["focus"] = _checked_focus(state["focus"])
         self.param.update(**changes)
 
     @classmethod

@@ -17,6 +17,7 @@ from .selection import Selection
 __all__ = ["MAX_STATE_CHARS", "encode_state", "restore_state"]
 
 MAX_STATE_CHARS = 8_000
+MAX_FILTER_CHARS = 2_000
 
 
 def encode_state(selection: Selection) -> tuple[str, bool]:
@@ -34,11 +35,25 @@ def encode_state(selection: Selection) -> tuple[str, bool]:
     ('{"filter":"id > 1"}', True)
     """
     state = {key: value for key, value in selection.to_dict().items() if value}
-    text = json.dumps(state, separators=(",", ":"), ensure_ascii=False)
+    whole = True
+    if len(state.get("filter", "")) > MAX_FILTER_CHARS:
+        state.pop("filter")  # too long to be valid anyway: keep it out of the link
+        whole = False
+    text = _dumps(state)
     if len(text) <= MAX_STATE_CHARS:
-        return text, True
+        return text, whole
     state.pop("selected", None)
-    return json.dumps(state, separators=(",", ":"), ensure_ascii=False), False
+    return _dumps(state), False
+
+
+def _dumps(state: dict[str, Any]) -> str:
+    """Compact, strict JSON; non-ASCII text escaped, so any text fits in a URL."""
+    return json.dumps(state, separators=(",", ":"), ensure_ascii=True, allow_nan=False)
+
+
+def _refuse_constant(name: str) -> Any:
+    """JSON's NaN and Infinity are not standard; a link holding them is refused."""
+    raise ValueError(f"{name} is not allowed")
 
 
 def restore_state(selection: Selection, text: str) -> str | None:
@@ -50,13 +65,17 @@ def restore_state(selection: Selection, text: str) -> str | None:
     if len(text) > MAX_STATE_CHARS:
         return f"the link's state is longer than {MAX_STATE_CHARS:,} characters"
     try:
-        state: Any = json.loads(text)
+        state: Any = json.loads(text, parse_constant=_refuse_constant)
     except (ValueError, RecursionError):
         return "the link's state is not valid JSON"
     try:
         selection.set_state(state)
-    except ValueError as error:
-        return str(error)
+    except (ValueError, TypeError, LookupError, OverflowError) as error:
+        # set_state checks what it can; the rest is what a predicate raises when
+        # it meets this dataset, and none of it may break the page
+        return str(error) or type(error).__name__
     if selection.filter_error:
         return "its filter does not apply to this dataset (the error is shown above)"
+    if selection.selected is not None and not selection.selected_count:
+        return "its selection matches no instance of this dataset"
     return None
