@@ -8,21 +8,9 @@ import pandas as pd
 import pytest
 
 from .conftest import DOCS
+from .helpers import FRAME_JS
 
 pytestmark = pytest.mark.timeout(600)
-
-FRAME_JS = """
-() => {
-  const view = Bokeh.index.query_one(v => v.frame !== undefined && v.model.x_range !== undefined);
-  const canvas = view.canvas_view.el.getBoundingClientRect();
-  const bbox = view.frame.bbox;
-  return {left: canvas.left + bbox.left, top: canvas.top + bbox.top,
-          width: bbox.width, height: bbox.height,
-          x0: view.model.x_range.start, x1: view.model.x_range.end,
-          y0: view.model.y_range.start, y1: view.model.y_range.end};
-}
-"""
-
 
 def number(page, selector: str) -> int:
     return int(page.locator(selector).first.inner_text().replace(",", ""))
