@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from ..ui.conftest import CHROMIUM, CHROMIUM_ARGS, free_port, wait_for_http
+from ..ui.conftest import free_port, wait_for_http
 
 GALLERY = Path(__file__).resolve().parents[2] / "gallery"
 
@@ -200,23 +200,10 @@ def _serve_cdn_locally(context) -> list[str]:
     return refused
 
 
-@pytest.fixture(scope="module")
-def lab_browser():
-    """Debian's Chromium, headless, for the JupyterLab tests.
-
-    Module-scoped so that it closes before tests/ui starts its own session-wide
-    Playwright, which cannot run beside another in the same thread.
-    """
-    from playwright.sync_api import sync_playwright
-
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (make test does).")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
-        )
-        yield chromium
-        chromium.close()
+@pytest.fixture
+def lab_browser(browser):
+    """The run's Chromium (see tests/conftest.py), for the JupyterLab tests."""
+    return browser
 
 
 @pytest.fixture

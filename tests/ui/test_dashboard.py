@@ -12,6 +12,7 @@ from .helpers import FRAME_JS
 
 pytestmark = pytest.mark.timeout(600)
 
+
 def number(page, selector: str) -> int:
     return int(page.locator(selector).first.inner_text().replace(",", ""))
 
