@@ -16,24 +16,9 @@ import time
 import pandas as pd
 import pytest
 
-pytestmark = pytest.mark.timeout(600)
+from ..ui.helpers import FRAME_JS, draw_box, inside, plot_frame
 
-# the Bokeh plot with a box-select tool: its frame on the page and its data ranges
-FRAME_JS = """
-() => {
-  if (typeof Bokeh === "undefined" || Bokeh.index === undefined) return null;
-  const view = Bokeh.index.query_one(v => v.frame !== undefined
-    && v.model.toolbar !== undefined
-    && v.model.toolbar.tools.some(t => t.constructor.__name__ === "BoxSelectTool"));
-  if (view === null || view.frame.bbox.width < 50) return null;
-  const canvas = view.canvas_view.el.getBoundingClientRect();
-  const bbox = view.frame.bbox;
-  return {left: canvas.left + bbox.left, top: canvas.top + bbox.top,
-          width: bbox.width, height: bbox.height,
-          x0: view.model.x_range.start, x1: view.model.x_range.end,
-          y0: view.model.y_range.start, y1: view.model.y_range.end};
-}
-"""
+pytestmark = pytest.mark.timeout(600)
 
 # true once every code cell shows an execution count, none of them "[*]" or "[ ]"
 ALL_RUN_JS = """
@@ -97,32 +82,6 @@ def run_new_cell(page, lab, code: str, timeout: float = 60_000) -> str:
     return "".join(cell.locator(".jp-OutputArea-output").all_inner_texts()).strip()
 
 
-def drag_box(page, frame: dict, start: tuple, end: tuple) -> None:
-    """Drag the box-select tool between two points given as fractions of the frame."""
-    (x0, y0), (x1, y1) = (
-        (frame["left"] + fx * frame["width"], frame["top"] + fy * frame["height"])
-        for fx, fy in (start, end)
-    )
-    page.mouse.move(x0, y0)
-    page.mouse.down()
-    page.mouse.move((x0 + x1) / 2, (y0 + y1) / 2, steps=5)
-    page.mouse.move(x1, y1, steps=5)
-    page.mouse.up()
-
-
-def to_data(frame: dict, fx: float, fy: float) -> tuple[float, float]:
-    """Data coordinates of a point given as fractions of the frame from its top left."""
-    x = frame["x0"] + fx * (frame["x1"] - frame["x0"])
-    y = frame["y1"] - fy * (frame["y1"] - frame["y0"])
-    return x, y
-
-
-def inside(table: pd.DataFrame, xs: tuple, ys: tuple) -> pd.DataFrame:
-    """The instances of `table` inside a box of the t-SNE projection, edges included."""
-    x, y = table.projection_tsne_x, table.projection_tsne_y
-    return table[(x >= min(xs)) & (x <= max(xs)) & (y >= min(ys)) & (y <= max(ys))]
-
-
 @pytest.fixture
 def notebook(lab_page, jupyterlab):
     """The gallery notebook open in JupyterLab with every cell run once.
@@ -163,11 +122,9 @@ def test_brush_reaches_python_and_python_redraws_the_page(notebook, jupyterlab):
 
     # a box dragged on the embedding: the page counts the instances pandas finds in it
     page.locator(".jp-OutputArea-output .bk-Canvas").first.scroll_into_view_if_needed()
-    frame = page.evaluate(FRAME_JS)
-    start, end = (0.30, 0.25), (0.65, 0.70)
-    drag_box(page, frame, start, end)
-    (xa, ya), (xb, yb) = to_data(frame, *start), to_data(frame, *end)
-    expected = inside(table, (xa, xb), (ya, yb))
+    frame = plot_frame(page)
+    box = draw_box(page, (0.30, 0.25), (0.65, 0.70))
+    expected = inside(table, box)
     assert 20 < len(expected) < len(table)
     wait_number(page, ".sy-status-selected", len(expected))
 
@@ -179,17 +136,17 @@ def test_brush_reaches_python_and_python_redraws_the_page(notebook, jupyterlab):
     )
     count, _, text = output.partition(" ")
     assert int(count) == len(expected), output
-    box = ast.literal_eval(text)
-    assert (box["kind"], box["projection"]) == ("box", "tsne"), output
+    held = ast.literal_eval(text)
+    assert (held["kind"], held["projection"]) == ("box", "tsne"), output
     pixel = (frame["x1"] - frame["x0"]) / frame["width"]
-    assert box["x"] == pytest.approx(sorted((xa, xb)), abs=pixel), output
-    assert box["y"] == pytest.approx(sorted((ya, yb)), abs=pixel), output
+    assert held["x"] == pytest.approx(list(box[:2]), abs=pixel), output
+    assert held["y"] == pytest.approx(list(box[2:]), abs=pixel), output
 
     # a filter set from Python redraws the dashboard in the page
     run_new_cell(page, lab, 'app.selection.filter = "label == 3"')
     threes = table[table.label == 3]
     wait_number(page, ".sy-status-filtered", len(threes))
-    wait_number(page, ".sy-status-selected", len(inside(threes, (xa, xb), (ya, yb))))
+    wait_number(page, ".sy-status-selected", len(inside(threes, box)))
 
     # a picture of the dashboard as Python left it: toolbar, summary and embedding
     page.set_viewport_size({"width": 1400, "height": 1600})

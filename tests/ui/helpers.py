@@ -21,9 +21,15 @@ ALERT = ".alert"
 STATUS = ".sy-status"
 FILTER_ERROR = ".sy-filter-error"
 
+# the Bokeh plot with a box-select tool (the embedding): its frame on the page and
+# its data ranges; null until it is drawn
 FRAME_JS = """
 () => {
-  const view = Bokeh.index.query_one(v => v.frame !== undefined && v.model.x_range !== undefined);
+  if (typeof Bokeh === "undefined" || Bokeh.index === undefined) return null;
+  const view = Bokeh.index.query_one(v => v.frame !== undefined
+    && v.model.toolbar !== undefined
+    && v.model.toolbar.tools.some(t => t.constructor.__name__ === "BoxSelectTool"));
+  if (view === null || view.frame.bbox.width < 50) return null;
   const canvas = view.canvas_view.el.getBoundingClientRect();
   const bbox = view.frame.bbox;
   return {left: canvas.left + bbox.left, top: canvas.top + bbox.top,
@@ -230,6 +236,18 @@ def assert_no_traceback(text: str) -> None:
     assert 'File "' not in text, text[:2000]
 
 
+def plot_frame(page: Page, timeout: float = 60_000) -> dict[str, float]:
+    """The embedding's frame on the page and its data ranges, once it is drawn."""
+    return page.wait_for_function(FRAME_JS, timeout=timeout).json_value()
+
+
+def inside(table, box: tuple[float, float, float, float]):
+    """The rows of the digits table inside a box (x0, x1, y0, y1) of its t-SNE."""
+    x0, x1, y0, y1 = box
+    x, y = table.projection_tsne_x, table.projection_tsne_y
+    return table[(x >= x0) & (x <= x1) & (y >= y0) & (y <= y1)]
+
+
 def draw_box(
     page: Page, start: tuple[float, float], end: tuple[float, float]
 ) -> tuple[float, float, float, float]:
@@ -237,7 +255,7 @@ def draw_box(
 
     Returns the box in data coordinates as (x0, x1, y0, y1), smallest first.
     """
-    frame = page.evaluate(FRAME_JS)
+    frame = plot_frame(page)
 
     def pixel(fraction: tuple[float, float]) -> tuple[float, float]:
         return (

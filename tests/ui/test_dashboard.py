@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from .conftest import DOCS
-from .helpers import FRAME_JS
+from .helpers import draw_box, inside
 
 pytestmark = pytest.mark.timeout(600)
 
@@ -51,32 +51,11 @@ def test_filter_box_select_and_confusion_cell(page, digits):
     wait_number(page, ".sy-status-filtered", len(table))
 
     # a box drawn on the embedding: the count equals the points inside it
-    frame = page.evaluate(FRAME_JS)
-    start = (frame["left"] + 0.30 * frame["width"], frame["top"] + 0.25 * frame["height"])
-    end = (frame["left"] + 0.65 * frame["width"], frame["top"] + 0.70 * frame["height"])
-    page.mouse.move(*start)
-    page.mouse.down()
-    page.mouse.move((start[0] + end[0]) / 2, (start[1] + end[1]) / 2, steps=5)
-    page.mouse.move(*end, steps=5)
-    page.mouse.up()
-
-    def to_data(px, py):
-        x = frame["x0"] + (px - frame["left"]) / frame["width"] * (
-            frame["x1"] - frame["x0"]
-        )
-        y = frame["y1"] - (py - frame["top"]) / frame["height"] * (
-            frame["y1"] - frame["y0"]
-        )
-        return x, y
-
-    (xa, ya), (xb, yb) = to_data(*start), to_data(*end)
-    x, y = table.projection_tsne_x, table.projection_tsne_y
-    inside = table[
-        (x >= min(xa, xb)) & (x <= max(xa, xb)) & (y >= min(ya, yb)) & (y <= max(ya, yb))
-    ]
-    assert 20 < len(inside) < len(table)
-    wait_number(page, ".sy-status-selected", len(inside))
-    wait_number(page, ".sy-grid-total", len(inside))
+    box = draw_box(page, (0.30, 0.25), (0.65, 0.70))
+    inside_box = inside(table, box)
+    assert 20 < len(inside_box) < len(table)
+    wait_number(page, ".sy-status-selected", len(inside_box))
+    wait_number(page, ".sy-grid-total", len(inside_box))
     page.screenshot(path=str(DOCS / "dashboard-box-select.png"), full_page=True)
 
     # a click on a confusion cell: the grid shows exactly that cell's instances
