@@ -74,8 +74,16 @@ class ConfusionMatrix(Component):
                 "label='<column>' and prediction='<column>' to the Dataset."
             )
         frame = self.dataset.frame
-        values = pd.concat([frame[self.dataset.label], frame[self.dataset.prediction]])
-        self._classes = sorted(values.dropna().unique().tolist(), key=_sort_key)
+        label, prediction = self.dataset.label, self.dataset.prediction
+        self._classes = list(
+            self.dataset.derived(
+                ("classes", label, prediction),
+                lambda: sorted(
+                    pd.concat([frame[label], frame[prediction]]).dropna().unique().tolist(),
+                    key=_sort_key,
+                ),
+            )
+        )
         if len(self._classes) > _MAX_CLASSES:
             self.param.warning(
                 f"{len(self._classes)} classes: the matrix shows the first {_MAX_CLASSES}."

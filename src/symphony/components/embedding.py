@@ -130,16 +130,25 @@ class Embedding(Component):
 
     def _bounded_dimensions(self) -> list[hv.Dimension]:
         """x and y dimensions whose range covers every finite point, with a margin."""
-        frame = self.dataset.frame
-        dimensions = []
-        for name, column in (("x", self._axes.x), ("y", self._axes.y)):
-            values = frame[column].to_numpy(dtype=float, na_value=np.nan)[self._finite]
+        frame, finite = self.dataset.frame, self._finite
+
+        def extent(column: str) -> tuple[float, float]:
+            values = frame[column].to_numpy(dtype=float, na_value=np.nan)[finite]
             low, high = (values.min(), values.max()) if len(values) else (0.0, 1.0)
             margin = 0.03 * (high - low) or 0.5
-            dimensions.append(
-                hv.Dimension(name, label=column, range=(low - margin, high + margin))
+            return float(low - margin), float(high + margin)
+
+        return [
+            hv.Dimension(
+                name,
+                label=column,
+                range=self.dataset.derived(
+                    ("extent", column, self._axes.x, self._axes.y),
+                    lambda c=column: extent(c),
+                ),
             )
-        return dimensions
+            for name, column in (("x", self._axes.x), ("y", self._axes.y))
+        ]
 
     @property
     def missing_coordinates(self) -> int:

@@ -114,7 +114,10 @@ class Summary(Component):
         self._edges = {
             name: self.dataset.codes(name, _BINS).edges
             for name in self._columns
-            if not _is_categorical(self.dataset.frame[name])
+            if not self.dataset.derived(
+                ("categorical", name),
+                lambda name=name: _is_categorical(self.dataset.frame[name]),
+            )
         }
 
     def _filtered_counts(self, column: str, codes) -> np.ndarray:
