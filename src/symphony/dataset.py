@@ -22,6 +22,8 @@ import numpy as np
 import pandas as pd
 import param
 
+from . import lazy as _lazy_module
+
 __all__ = ["Codes", "Dataset", "DatasetError", "FileAccessError", "Projection"]
 
 MISSING = "(missing)"
@@ -32,6 +34,8 @@ _FILE_NAMES = ("file", "path", "filename", "image", "image_path", "audio", "text
 _PROJECTION = re.compile(r"^projection_(?P<name>.+)_(?P<axis>[xy])$")
 
 _KINDS = {"image": "image", "audio": "audio", "text": "text"}
+
+LAZY_PARQUET_BYTES = 1 << 30  # Parquet larger than this opens through dask
 
 
 class DatasetError(ValueError):
@@ -59,12 +63,15 @@ class Codes:
     instance that falls in no category (a missing or infinite number in a binned
     column). `edges` holds the bin edges of a binned numeric column; `values` the
     original value of each category of a categorical one ('(missing)' has none).
+    `encoder` codes any part of the table alike (a dask partition, say); on a lazy
+    dataset `codes` is None, since the column stays with dask.
     """
 
-    codes: np.ndarray
+    codes: np.ndarray | None
     labels: tuple[str, ...]
     edges: np.ndarray | None = None
     values: tuple | None = None
+    encoder: Any = None
 
     def count(self, where: np.ndarray) -> np.ndarray:
         """How many of the instances `where` picks fall in each category.
@@ -82,11 +89,25 @@ def _categorise(series: pd.Series) -> Codes:
     labels = tuple(str(v) for v in uniques)
     values = tuple(v.item() if isinstance(v, np.generic) else v for v in uniques)
     codes = codes.astype(np.int32)
+    missing = -1
     if (codes < 0).any():
-        codes[codes < 0] = len(labels)
+        missing = len(labels)
+        codes[codes < 0] = missing
         labels += (MISSING,)
     codes.flags.writeable = False
-    return Codes(codes, labels, values=values)
+    encoder = _lazy_module.Categories(str(series.name), values, missing)
+    return Codes(codes, labels, values=values, encoder=encoder)
+
+
+def _bin_edges(low: float, high: float, bins: int) -> np.ndarray:
+    """`bins` equal-width bins over [low, high]; one unit wide when they are equal."""
+    if not (np.isfinite(low) and np.isfinite(high)):
+        low, high = 0.0, 1.0
+    return np.linspace(low, high if high > low else low + 1, bins + 1)
+
+
+def _bin_labels(edges: np.ndarray) -> tuple[str, ...]:
+    return tuple(f"{a:.3g} – {b:.3g}" for a, b in zip(edges[:-1], edges[1:], strict=True))
 
 
 def _bin(series: pd.Series, bins: int) -> Codes:
@@ -94,39 +115,69 @@ def _bin(series: pd.Series, bins: int) -> Codes:
     values = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     finite = np.isfinite(values)
     if finite.any():
-        low, high = values[finite].min(), values[finite].max()
+        edges = _bin_edges(values[finite].min(), values[finite].max(), bins)
     else:
-        low, high = 0.0, 1.0
-    edges = np.linspace(low, high if high > low else low + 1, bins + 1)
+        edges = _bin_edges(0.0, 1.0, bins)
     codes = np.full(len(values), -1, dtype=np.int32)
     inside = np.searchsorted(edges, values[finite], side="right") - 1
     codes[finite] = np.clip(inside, 0, bins - 1)
-    labels = tuple(f"{a:.3g} – {b:.3g}" for a, b in zip(edges[:-1], edges[1:], strict=True))
     codes.flags.writeable = False
-    return Codes(codes, labels, edges)
+    encoder = _lazy_module.Bins(str(series.name), tuple(float(e) for e in edges))
+    return Codes(codes, _bin_labels(edges), edges, encoder=encoder)
 
 
-def _read_table(source: Any) -> pd.DataFrame:
-    """Turn a DataFrame, an Arrow table or a file path into a pandas DataFrame."""
-    if isinstance(source, pd.DataFrame):
+def _describe_lazy(series: Any, bins: int | None) -> Codes:
+    """Codes of a dask column without its values: categories or bin edges, found in
+    one pass, and an encoder that codes each partition."""
+    import dask
+
+    if bins is None:
+        counts, missing = dask.compute(series.value_counts(dropna=True), series.isna().any())
+        values = tuple(v.item() if isinstance(v, np.generic) else v for v in counts.index)
+        labels = tuple(str(v) for v in values)
+        encoder = _lazy_module.Categories(str(series.name), values, len(values) if missing else -1)
+        return Codes(None, labels + ((MISSING,) if missing else ()), values=values,
+                     encoder=encoder)
+    numbers = series.astype(float).replace([np.inf, -np.inf], np.nan)
+    low, high = dask.compute(numbers.min(), numbers.max())
+    edges = _bin_edges(float(low), float(high), bins)
+    encoder = _lazy_module.Bins(str(series.name), tuple(float(e) for e in edges))
+    return Codes(None, _bin_labels(edges), edges, encoder=encoder)
+
+
+def _read_table(source: Any, lazy_: bool | None) -> Any:
+    """Turn a DataFrame, an Arrow table or a file path into a pandas or dask DataFrame."""
+    if isinstance(source, pd.DataFrame) or _lazy_module.is_dask(source):
         return source
     if type(source).__module__.startswith("pyarrow"):
         return source.to_pandas()
     if isinstance(source, str | Path):
-        return _read_file(Path(source))
+        return _read_file(Path(source), lazy_)
     raise DatasetError(
-        f"Dataset expects a pandas DataFrame, a pyarrow Table or a path to a Parquet, "
-        f"CSV or Feather file; got {type(source).__name__}."
+        f"Dataset expects a pandas or dask DataFrame, a pyarrow Table or a path to a "
+        f"Parquet, CSV or Feather file; got {type(source).__name__}."
     )
 
 
-def _read_file(path: Path) -> pd.DataFrame:
-    """Read a table file by its extension."""
+def _read_file(path: Path, lazy_: bool | None) -> Any:
+    """Read a table file by its extension; large Parquet lazily, through dask."""
     if not path.exists():
         raise DatasetError(f"Table file '{path}' does not exist.")
     suffix = path.suffix.lower()
     if suffix in (".parquet", ".pq"):
+        size = sum(p.stat().st_size for p in path.rglob("*")) if path.is_dir() else (
+            path.stat().st_size
+        )
+        if lazy_ or (lazy_ is None and size > LAZY_PARQUET_BYTES):
+            import dask.dataframe as dd
+
+            return dd.read_parquet(path)
         return pd.read_parquet(path)
+    if lazy_:
+        raise DatasetError(
+            f"Only Parquet opens lazily; '{path.name}' is {suffix}. Convert it to Parquet, "
+            "or pass a dask DataFrame."
+        )
     if suffix in (".csv", ".tsv"):
         return pd.read_csv(path, sep="\t" if suffix == ".tsv" else ",")
     if suffix in (".feather", ".arrow", ".ipc"):
@@ -135,6 +186,34 @@ def _read_file(path: Path) -> pd.DataFrame:
         f"Cannot read '{path.name}': the extension '{suffix}' is not one of .parquet, "
         ".csv, .tsv, .feather or .arrow."
     )
+
+
+def _span(ids: pd.Series) -> tuple:
+    """A partition's missing ids, first and last id, and whether its ids strictly
+    increase."""
+    missing = int(ids.isna().sum())
+    if not len(ids) or missing:
+        return (missing, None, None, False)
+    increasing = ids.is_monotonic_increasing and ids.is_unique
+    return (0, ids.iloc[0], ids.iloc[-1], bool(increasing))
+
+
+def _number_rows(part: pd.DataFrame, name: str, offsets, partition_info=None):
+    """A partition with its row numbers in column `name`."""
+    start = int(offsets[partition_info["number"]]) if partition_info else 0
+    return part.assign(**{name: np.arange(start, start + len(part), dtype=np.int64)})
+
+
+def _numbered_meta(frame: Any, name: str) -> pd.DataFrame:
+    return frame._meta.assign(**{name: np.array([], dtype=np.int64)})
+
+
+def positions_of(ids: pd.Series, wanted: Sequence[Any]) -> np.ndarray:
+    """The positions in `ids` of the wanted ids, in order; unknown ids are skipped."""
+    wanted = pd.Index(list(wanted))
+    if len(wanted) and ids.dtype.kind in "iuf":
+        wanted = pd.Index(pd.to_numeric(wanted, errors="coerce"))
+    return np.flatnonzero(ids.isin(wanted).to_numpy())
 
 
 def _few(values: Sequence[Any], limit: int = 5) -> str:
@@ -237,21 +316,43 @@ class Dataset(param.Parameterized):
         doc="What an instance is, for views that show it: read from the file names.",
     )
 
+    lazy = param.Boolean(
+        default=False,
+        constant=True,
+        doc="""
+        True when the table stays with dask (a dask DataFrame, or a Parquet file
+        larger than 1 GB): counts and views are then computed partition by partition
+        and only aggregates reach the server.""",
+    )
+
     def __init__(
-        self, data: Any, id_column: str | None = "id", files: Any = None, **params: Any
+        self,
+        data: Any,
+        id_column: str | None = "id",
+        files: Any = None,
+        lazy: bool | None = None,
+        **params: Any,
     ) -> None:
-        frame = _read_table(data)
-        if id_column is None:
-            id_column = _numbered_column([str(c) for c in frame.columns])
-            frame = frame.reset_index(drop=True).assign(
-                **{id_column: np.arange(len(frame))}
-            )
-        frame = self._index_frame(frame, id_column)
+        frame = _read_table(data, lazy)
+        is_lazy = _lazy_module.is_dask(frame)
+        if is_lazy:
+            frame, lengths = self._index_lazy(frame, id_column)
+            id_column = id_column or _numbered_column([str(c) for c in frame.columns])
+        else:
+            if id_column is None:
+                id_column = _numbered_column([str(c) for c in frame.columns])
+                frame = frame.reset_index(drop=True).assign(
+                    **{id_column: np.arange(len(frame))}
+                )
+            frame = self._index_frame(frame, id_column)
+            lengths = (len(frame),)
         files = None if files is None else str(Path(files).expanduser().resolve())
         if files is not None and not Path(files).is_dir():
             raise DatasetError(f"The files root '{files}' is not a folder.")
-        super().__init__(id_column=id_column, files=files, **params)
+        super().__init__(id_column=id_column, files=files, lazy=is_lazy, **params)
         self._frame = frame
+        self._offsets = tuple(int(v) for v in np.cumsum((0, *lengths))[:-1])
+        self._length = int(sum(lengths))
         with param.edit_constant(self):
             self._assign_roles()
         self._projections = self._find_projections()
@@ -289,6 +390,53 @@ class Dataset(param.Parameterized):
                 "id_column=None to number the instances in a new column."
             )
         return frame
+
+    @staticmethod
+    def _index_lazy(frame: Any, id_column: str | None) -> tuple[Any, tuple[int, ...]]:
+        """Check a dask table's id column in one pass; number the rows if asked.
+
+        Returns the table and the length of each partition. Ids that increase
+        within and across partitions are unique without comparing them all; only
+        otherwise are the distinct ids counted.
+        """
+        import dask
+
+        frame = frame.rename(columns={c: str(c) for c in frame.columns})
+        lengths = tuple(int(n) for n in frame.map_partitions(len).compute())
+        if id_column is None:
+            id_column = _numbered_column(list(frame.columns))
+            offsets = np.cumsum((0, *lengths))[:-1]
+            frame = frame.map_partitions(
+                _number_rows, id_column, offsets, meta=_numbered_meta(frame, id_column)
+            )
+            return frame, lengths
+        if id_column not in frame.columns:
+            hint = _suggest(id_column, list(frame.columns))
+            raise DatasetError(
+                f"The id column '{id_column}' is not in the table.{hint} "
+                f"Columns are: {_few(list(frame.columns), 8)}. Pass id_column='<name>' "
+                "to name the id column, or id_column=None to number the instances."
+            )
+        ids = frame[id_column]
+        span = dask.delayed(_span, pure=True)
+        (spans,) = dask.compute([span(p) for p in ids.to_delayed()])
+        missing = sum(s[0] for s in spans)
+        spans = [s[1:] for s in spans if s[1] is not None]
+        if missing:
+            raise DatasetError(
+                f"The id column '{id_column}' has {int(missing)} missing values; every "
+                "instance needs an id."
+            )
+        increasing = all(s[2] for s in spans) and all(
+            a[1] < b[0] for a, b in zip(spans, spans[1:], strict=False)
+        )
+        if not increasing and int(ids.nunique().compute()) != sum(lengths):
+            raise DatasetError(
+                f"The id column '{id_column}' must be unique, but some ids repeat. "
+                "Remove the duplicate rows, or pass id_column=None to number the "
+                "instances in a new column."
+            )
+        return frame, lengths
 
     def _assign_roles(self) -> None:
         """Check the roles given and find the missing ones by the usual names."""
@@ -339,7 +487,7 @@ class Dataset(param.Parameterized):
     # -- reading ----------------------------------------------------------------------
 
     def __len__(self) -> int:
-        return len(self._frame)
+        return self._length
 
     def __repr__(self) -> str:
         return f"Dataset({len(self)} instances, {len(self.columns)} columns, id={self.id_column!r})"
@@ -347,9 +495,35 @@ class Dataset(param.Parameterized):
     __str__ = __repr__
 
     @property
-    def frame(self) -> pd.DataFrame:
-        """The table, indexed 0..n-1. Read it; never change it in place."""
+    def frame(self) -> Any:
+        """The table: pandas indexed 0..n-1, or dask when `lazy`. Never change it."""
         return self._frame
+
+    @property
+    def offsets(self) -> tuple[int, ...]:
+        """The row position of each partition's first row (one partition for pandas)."""
+        return self._offsets
+
+    @property
+    def roles(self) -> _lazy_module.Roles:
+        """The column roles as plain data, for work sent to dask workers."""
+        return _lazy_module.Roles(
+            self.id_column, self.label, self.prediction, dict(self._projections)
+        )
+
+    def row_of(self, instance: Any) -> pd.Series | None:
+        """The row of the instance with this id, or None; one pass on a lazy dataset."""
+        if not self.lazy:
+            found = self.positions([instance])
+            return self._frame.iloc[int(found[0])] if len(found) else None
+        ids = self._frame[self.id_column]
+        wanted = instance
+        if ids.dtype.kind in "iuf":
+            wanted = pd.to_numeric(pd.Series([instance]), errors="coerce").iloc[0]
+            if pd.isna(wanted):
+                return None
+        rows = self._frame[ids == wanted].head(1, npartitions=-1)
+        return rows.iloc[0] if len(rows) else None
 
     @property
     def columns(self) -> list[str]:
@@ -398,10 +572,44 @@ class Dataset(param.Parameterized):
         """
         self._require_column(column, "column")
         series = self._frame[column]
+        if self.lazy:
+            return self.derived(("codes", column, bins), lambda: _describe_lazy(series, bins))
         return self.derived(
             ("codes", column, bins),
             lambda: _categorise(series) if bins is None else _bin(series, bins),
         )
+
+    def group_encoder(self, columns: tuple[str, ...]) -> tuple[Any, tuple[str, ...]]:
+        """The groups of a lazy dataset by `columns`: an encoder giving each
+        instance's group as an index into the labels, and the labels sorted as text.
+
+        The combinations present are found in one pass, once per dataset.
+        """
+
+        def compute():
+            from .language import parse
+
+            parts = tuple(self.codes(c).encoder for c in columns)
+            distinct = _lazy_module.Distinct(parts)
+            found = _lazy_module.run(
+                self._frame, self._offsets, self.roles, parse("", self.columns), None,
+                [distinct],
+            )[distinct]
+            labels = []
+            for number in found.tolist():
+                texts = []
+                for part in reversed(parts):
+                    number, code = divmod(number, part.size)
+                    texts.append(self.codes(part.column).labels[code])
+                labels.append(" · ".join(reversed(texts)))
+            order = sorted(range(len(labels)), key=labels.__getitem__)
+            rank = np.empty(len(labels), dtype=np.int32)
+            rank[order] = np.arange(len(labels))
+            groups = _lazy_module.Groups(parts, tuple(found.tolist()))
+            encoder = _lazy_module.Lookup(groups, tuple(rank.tolist()), len(labels))
+            return encoder, tuple(labels[i] for i in order)
+
+        return self.derived(("groups", columns), compute)
 
     def projection(self, name: str | None = None) -> Projection:
         """The projection called `name`, or the first one when no name is given."""
@@ -421,10 +629,9 @@ class Dataset(param.Parameterized):
 
     def positions(self, ids: Sequence[Any]) -> np.ndarray:
         """The row positions of the given ids, in table order; unknown ids are skipped."""
-        wanted = pd.Index(list(ids))
-        if len(wanted) and self.ids.dtype.kind in "iuf":
-            wanted = pd.Index(pd.to_numeric(wanted, errors="coerce"))
-        return np.flatnonzero(self.ids.isin(wanted).to_numpy())
+        if self.lazy:
+            raise TypeError("positions of ids are not kept for a lazy dataset; use row_of")
+        return positions_of(self.ids, ids)
 
     def resolve_file(self, relative: str) -> Path:
         """The absolute path of an instance file, checked to lie under the files root.
@@ -447,7 +654,12 @@ class Dataset(param.Parameterized):
         """The resolved instance file of the row at `position`, or None."""
         if self.file_column is None or self.files is None:
             return None
-        value = self._frame[self.file_column].iat[position]
-        if value is None or (isinstance(value, float) and np.isnan(value)):
+        return self.file_for(self._frame[self.file_column].iat[position])
+
+    def file_for(self, value: Any) -> Path | None:
+        """The resolved instance file of a file-column value, or None when missing."""
+        if self.files is None or value is None:
+            return None
+        if isinstance(value, float) and np.isnan(value):
             return None
         return self.resolve_file(str(value))

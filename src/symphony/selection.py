@@ -46,6 +46,7 @@ import numpy as np
 import pandas as pd
 import param
 
+from . import lazy
 from .dataset import Dataset
 from .language import Expression, FilterError, parse
 from .predicates import Ids, Predicate, _plain, combine, predicate_from_dict
@@ -210,8 +211,12 @@ class Selection(param.Parameterized):
             dataset = Dataset(dataset)
         super().__init__(dataset=dataset, **params)
         self._expression: Expression = parse("", dataset.columns)
-        self._filtered = np.ones(len(dataset), dtype=bool)
-        self._picked = np.zeros(len(dataset), dtype=bool)
+        lazy_ = dataset.lazy
+        self._filtered = None if lazy_ else np.ones(len(dataset), dtype=bool)
+        self._picked = None if lazy_ else np.zeros(len(dataset), dtype=bool)
+        self._answers: dict[Any, Any] = {}
+        self._answers_filter = -1
+        self._asked: dict[Any, None] = {}
         self._groups: pd.Series | None = None
         self._filter_seen: str | None = None
         self._last_selected: Predicate | None = None
@@ -244,12 +249,17 @@ class Selection(param.Parameterized):
         inputs = (self.filter_version, self.selected, tuple(self.group_by))
         if inputs == self._inputs:
             return
-        self._picked = self._selected_mask()
-        self._inputs = inputs
-        self._selected = self._picked & self._filtered
-        self._picked = None  # only the combined mask is kept, to keep sessions small
-        self._selected_count = int(np.count_nonzero(self._selected))
-        self._groups = self._derive_groups()
+        if self.dataset.lazy:
+            self._check_selected_lazily()
+            self._answer_all()
+            self._inputs = inputs
+        else:
+            self._picked = self._selected_mask()
+            self._inputs = inputs
+            self._selected = self._picked & self._filtered
+            self._picked = None  # only the combined mask is kept, to keep sessions small
+            self._selected_count = int(np.count_nonzero(self._selected))
+            self._groups = self._derive_groups()
         with param.edit_constant(self):
             self.revision += 1
         log.debug("selection %s recomputed: revision %d", self.name, self.revision)
@@ -272,6 +282,80 @@ class Selection(param.Parameterized):
         self._last_selected = self.selected
         return mask
 
+    def _check_selected_lazily(self) -> None:
+        """Refuse a predicate the lazy table cannot apply, putting the last one back."""
+        if self.selected is not None:
+            try:
+                lazy.check_predicate(self.dataset.frame, self.dataset.roles, self.selected)
+            except (ValueError, TypeError, LookupError):
+                with param.discard_events(self):
+                    self.selected = self._last_selected
+                raise
+        self._last_selected = self.selected
+
+    def _answer_all(self) -> None:
+        """One dask pass answering what the components asked after the last change.
+
+        Answers about every instance are kept for good, answers about the filtered
+        instances while the filter stays; everything else is asked again.
+        """
+        kept = {
+            request: answer
+            for request, answer in self._answers.items()
+            if not isinstance(request, str)
+            and (
+                request.scope == "all"
+                or (request.scope == "filtered" and self._answers_filter == self.filter_version)
+            )
+        }
+        wanted = [r for r in self._asked if r not in kept]
+        self._answers = {**kept, **self._run(wanted)}
+        self._answers_filter = self.filter_version
+        self._asked = {}
+        self._selected_count = int(self._answers["selected"])
+        self._filtered_count = (self.filter_version, int(self._answers["filtered"]))
+
+    def _run(self, requests: list) -> dict:
+        dataset = self.dataset
+        return lazy.run(
+            dataset.frame,
+            dataset.offsets,
+            dataset.roles,
+            self._expression,
+            self.selected,
+            requests,
+        )
+
+    def answer(self, request: Any) -> Any:
+        """The answer to a request of `symphony.lazy` for the current state.
+
+        Requests asked while the views draw are answered together in the one dask
+        pass of the next change; one asked for the first time costs a pass now.
+        """
+        if not self.dataset.lazy:
+            raise TypeError("Selection.answer serves lazy datasets only.")
+        self._asked[request] = None
+        if request not in self._answers:
+            self._answers[request] = self._run([request])[request]
+        return self._answers[request]
+
+    @property
+    def group_codes(self) -> Any:
+        """The encoder of the current groups (a `symphony.lazy.Lookup` whose codes
+        index `group_labels`), or None without group_by."""
+        if not self.group_by:
+            return None
+        return self.dataset.group_encoder(tuple(self.group_by))[0]
+
+    @property
+    def group_labels(self) -> tuple[str, ...]:
+        """The label of every group, sorted as text; empty without group_by."""
+        if not self.group_by:
+            return ()
+        if not self.dataset.lazy:
+            return tuple(sorted(set(self._groups)))
+        return self.dataset.group_encoder(tuple(self.group_by))[1]
+
     def _apply_filter(self) -> None:
         """Parse and evaluate the filter; on an error keep the last valid masks."""
         if self.filter == self._filter_seen:
@@ -280,8 +364,9 @@ class Selection(param.Parameterized):
         try:
             expression = parse(self.filter, self.dataset.columns)
             if str(expression) != str(self._expression) or not self.revision:
-                mask = expression.evaluate(self.dataset.frame)
-                self._filtered = mask.fillna(False).to_numpy(dtype=bool)
+                mask = expression.evaluate(self.dataset.frame)  # lazy: checks types only
+                if not self.dataset.lazy:
+                    self._filtered = mask.fillna(False).to_numpy(dtype=bool)
                 self._expression = expression
                 self.filter_version += 1
         except FilterError as error:
@@ -302,7 +387,7 @@ class Selection(param.Parameterized):
 
     def _derive_groups(self) -> pd.Series | None:
         """A group label per instance, '(missing)' standing for a missing value."""
-        if not self.group_by:
+        if not self.group_by or self.dataset.lazy:
             return None
         parts = [
             self.dataset.frame[column]
@@ -353,7 +438,7 @@ class Selection(param.Parameterized):
     @property
     def filtered_count(self) -> int:
         """How many instances pass the filter."""
-        if self._filtered_count[0] != self.filter_version:
+        if self._filtered_count[0] != self.filter_version and not self.dataset.lazy:
             self._filtered_count = (
                 self.filter_version,
                 int(np.count_nonzero(self._filtered)),
@@ -376,15 +461,27 @@ class Selection(param.Parameterized):
         return self._groups
 
     def rows(self) -> pd.DataFrame:
-        """The instances that pass the filter."""
+        """The instances that pass the filter; a lazy dask DataFrame when the
+        dataset is lazy (call `.compute()` on it, or `.head()`)."""
+        if self.dataset.lazy:
+            return self._lazy_rows("filtered")
         return self.dataset.frame[self._filtered]
 
     def selected_rows(self) -> pd.DataFrame:
-        """The selected instances among those that pass the filter."""
+        """The selected instances among those that pass the filter; a lazy dask
+        DataFrame when the dataset is lazy."""
+        if self.dataset.lazy:
+            return self._lazy_rows("selected")
         return self.dataset.frame[self.selected_mask]
+
+    def _lazy_rows(self, scope: str):
+        dataset = self.dataset
+        return lazy.rows(dataset.frame, dataset.roles, self._expression, self.selected, scope)
 
     def group_counts(self) -> pd.DataFrame:
         """Filtered and selected counts per group; one row 'all' without group_by."""
+        if self.dataset.lazy:
+            return self._lazy_group_counts()
         keys = (
             self._groups
             if self._groups is not None
@@ -398,6 +495,17 @@ class Selection(param.Parameterized):
             }
         )
         return counts.groupby("group", sort=True)[["filtered", "selected"]].sum()
+
+    def _lazy_group_counts(self) -> pd.DataFrame:
+        if not self.group_by:
+            index = pd.Index(["all"], name="group")
+            counts = {"filtered": [self.filtered_count], "selected": [self.selected_count]}
+            return pd.DataFrame(counts, index=index)
+        encoder, labels = self.group_codes, self.group_labels
+        counts = {
+            scope: self.answer(lazy.Count(scope, (encoder,))) for scope in ("filtered", "selected")
+        }
+        return pd.DataFrame(counts, index=pd.Index(labels, name="group"))
 
     # -- writing ------------------------------------------------------------------------
 
@@ -511,7 +619,9 @@ class Selection(param.Parameterized):
             changes["filter"] = state["filter"]
         if "selected" in state:
             predicate = predicate_from_dict(state["selected"])
-            if predicate is not None:
+            if predicate is not None and self.dataset.lazy:
+                lazy.check_predicate(self.dataset.frame, self.dataset.roles, predicate)
+            elif predicate is not None:
                 predicate.mask(self.dataset)  # raises now if it names what is not there
             changes["selected"] = predicate
         if "group_by" in state:

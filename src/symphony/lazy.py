@@ -1,0 +1,442 @@
+"""The dask path: one pass over the partitions per Selection change.
+
+A dataset backed by a dask DataFrame never holds its columns in the server. What a
+session needs after a change (how many instances pass the filter and are selected,
+counts per category for the charts and the confusion matrix, the embedding's
+per-pixel counts, the first rows of the grid) is described by small hashable
+requests. `run` turns a list of requests into one task per partition that
+evaluates the filter and the selected predicate on that partition and answers
+every request from it; the answers are merged pairwise on the workers, so one
+`dask.compute` brings back only aggregates, whatever the number of instances.
+
+With a `dask.distributed` client active, `dask.compute` runs on its cluster;
+without one, on dask's local threads. Everything sent to the workers is plain
+data: the filter's parse tree, the selected predicate, the requests and the
+column roles, never the Dataset object.
+
+Encoders turn the columns of one partition into small integer codes, as
+`Dataset.codes` does for a whole pandas table; their categories or bin edges are
+found once per dataset (`describe_column`), so every partition codes alike.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+log = logging.getLogger(__name__)
+
+__all__ = [
+    "Bins",
+    "Categories",
+    "Cells",
+    "Correct",
+    "Count",
+    "Distinct",
+    "Finite",
+    "Groups",
+    "Head",
+    "Lookup",
+    "PartitionView",
+    "Raster",
+    "Roles",
+    "is_dask",
+    "run",
+]
+
+SCOPES = ("all", "filtered", "selected")
+
+
+def is_dask(data: Any) -> bool:
+    """True for a dask DataFrame, without importing dask."""
+    return type(data).__module__.split(".")[0] == "dask" and hasattr(data, "dtypes")
+
+
+# -- encoders: a partition's columns as small integer codes --------------------------
+
+
+@dataclass(frozen=True)
+class Categories:
+    """A column's values as positions in `values`; a missing value as `missing`."""
+
+    column: str
+    values: tuple
+    missing: int = -1
+
+    @property
+    def size(self) -> int:
+        return len(self.values) + (self.missing >= 0)
+
+    def encode(self, frame: pd.DataFrame) -> np.ndarray:
+        series = frame[self.column]
+        codes = pd.Index(self.values, dtype=object).get_indexer(series.astype(object))
+        codes = codes.astype(np.int32)
+        if self.missing >= 0:
+            codes[series.isna().to_numpy()] = self.missing
+        return codes
+
+
+@dataclass(frozen=True)
+class Bins:
+    """A numeric column in equal-width bins between `edges`; -1 when not finite."""
+
+    column: str
+    edges: tuple
+
+    @property
+    def size(self) -> int:
+        return len(self.edges) - 1
+
+    def encode(self, frame: pd.DataFrame) -> np.ndarray:
+        values = pd.to_numeric(frame[self.column], errors="coerce")
+        values = values.to_numpy(dtype=float, na_value=np.nan)
+        codes = np.full(len(values), -1, dtype=np.int32)
+        finite = np.isfinite(values)
+        inside = np.searchsorted(np.asarray(self.edges), values[finite], side="right") - 1
+        codes[finite] = np.clip(inside, 0, self.size - 1)
+        return codes
+
+
+@dataclass(frozen=True)
+class Cells:
+    """The confusion-matrix cell of each instance: row * size + column, -1 outside."""
+
+    label: str
+    prediction: str
+    classes: tuple
+
+    @property
+    def size(self) -> int:
+        return len(self.classes) ** 2
+
+    def encode(self, frame: pd.DataFrame) -> np.ndarray:
+        index = pd.Index(self.classes)
+        rows = index.get_indexer(frame[self.label])
+        columns = index.get_indexer(frame[self.prediction])
+        cells = (rows * len(self.classes) + columns).astype(np.int32)
+        cells[(rows < 0) | (columns < 0)] = -1
+        return cells
+
+
+@dataclass(frozen=True)
+class Correct:
+    """1 where the prediction equals the label, 0 where not, -1 where one is missing."""
+
+    label: str
+    prediction: str
+    size: int = 2
+
+    def encode(self, frame: pd.DataFrame) -> np.ndarray:
+        label, prediction = frame[self.label], frame[self.prediction]
+        present = (label.notna() & prediction.notna()).to_numpy(dtype=bool)
+        codes = np.full(len(frame), -1, dtype=np.int32)
+        where = np.flatnonzero(present)
+        # compared as Python objects, so differing dtypes or categories never raise
+        truth = label.to_numpy(dtype=object)[where]
+        codes[where] = truth == prediction.to_numpy(dtype=object)[where]
+        return codes
+
+
+@dataclass(frozen=True)
+class Finite:
+    """1 where both coordinates of a projection are finite numbers, else 0."""
+
+    x: str
+    y: str
+    size: int = 2
+
+    def encode(self, frame: pd.DataFrame) -> np.ndarray:
+        x = frame[self.x].to_numpy(dtype=float, na_value=np.nan)
+        y = frame[self.y].to_numpy(dtype=float, na_value=np.nan)
+        return (np.isfinite(x) & np.isfinite(y)).astype(np.int32)
+
+
+@dataclass(frozen=True)
+class Groups:
+    """The group of each instance: its combination of `parts` codes, as a position
+    in `combinations` (sorted mixed-radix numbers of the parts' codes)."""
+
+    parts: tuple
+    combinations: tuple
+
+    @property
+    def size(self) -> int:
+        return len(self.combinations)
+
+    def encode(self, frame: pd.DataFrame) -> np.ndarray:
+        number = np.zeros(len(frame), dtype=np.int64)
+        for part in self.parts:
+            number = number * part.size + part.encode(frame)
+        if not self.size:
+            return np.full(len(frame), -1, dtype=np.int32)
+        combinations = np.asarray(self.combinations, dtype=np.int64)
+        found = np.clip(np.searchsorted(combinations, number), 0, self.size - 1)
+        return np.where(combinations[found] == number, found, -1).astype(np.int32)
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """Another encoder's codes mapped through `table` (colour categories, say)."""
+
+    inner: Any
+    table: tuple
+    size: int
+
+    def encode(self, frame: pd.DataFrame) -> np.ndarray:
+        codes = self.inner.encode(frame)
+        table = np.asarray(self.table or (0,), dtype=np.int32)
+        return np.where(codes >= 0, table[np.clip(codes, 0, None)], -1).astype(np.int32)
+
+
+# -- what a session asks of the partitions ------------------------------------------
+
+
+@dataclass(frozen=True)
+class Count:
+    """Instances per code of `encoders` (a joint count of two), within `scope`."""
+
+    scope: str
+    encoders: tuple
+
+    def answer(self, frame: pd.DataFrame, mask: np.ndarray | None) -> np.ndarray:
+        sizes = [e.size for e in self.encoders]
+        codes = np.zeros(len(frame), dtype=np.int64)
+        valid = np.ones(len(frame), dtype=bool)
+        for encoder in self.encoders:
+            part = encoder.encode(frame)
+            valid &= part >= 0
+            codes = codes * encoder.size + part
+        if mask is not None:
+            valid &= mask
+        counts = np.bincount(codes[valid], minlength=int(np.prod(sizes)))
+        return counts.reshape(sizes)
+
+    @staticmethod
+    def merge(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+        return first + second
+
+
+@dataclass(frozen=True)
+class Distinct:
+    """The distinct combinations of `encoders` codes among all instances, as sorted
+    mixed-radix numbers."""
+
+    encoders: tuple
+    scope: str = "all"
+
+    def answer(self, frame: pd.DataFrame, mask: np.ndarray | None) -> np.ndarray:
+        number = np.zeros(len(frame), dtype=np.int64)
+        for encoder in self.encoders:
+            number = number * encoder.size + encoder.encode(frame)
+        return np.unique(number)
+
+    @staticmethod
+    def merge(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+        return np.union1d(first, second)
+
+
+@dataclass(frozen=True)
+class Raster:
+    """Datashader counts per pixel and colour of the instances within `scope`."""
+
+    scope: str
+    x: str
+    y: str
+    colours: Any
+    x_range: tuple
+    y_range: tuple
+    width: int
+    height: int
+
+    def answer(self, frame: pd.DataFrame, mask: np.ndarray | None) -> np.ndarray:
+        import datashader as ds
+
+        keep = Finite(self.x, self.y).encode(frame).astype(bool)
+        if mask is not None:
+            keep &= mask
+        where = np.flatnonzero(keep)
+        points = pd.DataFrame(
+            {
+                "x": frame[self.x].to_numpy()[where],
+                "y": frame[self.y].to_numpy()[where],
+                "category": pd.Categorical.from_codes(
+                    self.colours.encode(frame)[where].clip(0),
+                    categories=range(self.colours.size),
+                ),
+            }
+        )
+        canvas = ds.Canvas(
+            plot_width=self.width,
+            plot_height=self.height,
+            x_range=self.x_range,
+            y_range=self.y_range,
+        )
+        counts = canvas.points(points, "x", "y", ds.count_cat("category"))
+        return counts.values
+
+    @staticmethod
+    def merge(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+        return first + second
+
+
+@dataclass(frozen=True)
+class Head:
+    """The first `stop` instances within `scope`, in table order, with their row
+    positions in a `_position` column; long texts cut to `limit` characters."""
+
+    scope: str
+    stop: int
+    columns: tuple
+    limit: int = 200
+
+    def answer(self, frame: pd.DataFrame, mask: np.ndarray | None, offset: int = 0):
+        where = np.arange(len(frame)) if mask is None else np.flatnonzero(mask)
+        where = where[: self.stop]
+        rows = frame.iloc[where][list(self.columns)].reset_index(drop=True)
+        for column in rows.columns:
+            if rows[column].dtype == object or pd.api.types.is_string_dtype(rows[column]):
+                rows[column] = rows[column].map(lambda v: _cut(v, self.limit))
+        rows.insert(0, "_position", where + offset)
+        return rows
+
+    def merge(self, first: pd.DataFrame, second: pd.DataFrame) -> pd.DataFrame:
+        if not len(second):
+            return first
+        return pd.concat([first, second], ignore_index=True).iloc[: self.stop]
+
+
+def _cut(value: Any, limit: int) -> Any:
+    """Text longer than `limit` characters, cut with an ellipsis; other values as is."""
+    if isinstance(value, str) and len(value) > limit:
+        return value[: limit - 1] + "…"
+    return value
+
+
+# -- one partition, and the merge of two answers --------------------------------------
+
+
+@dataclass(frozen=True)
+class Roles:
+    """What predicates need of a dataset, without its table: column roles only."""
+
+    id_column: str
+    label: str | None
+    prediction: str | None
+    projections: dict = field(hash=False)
+
+
+class PartitionView:
+    """One pandas partition seen as a dataset, for predicates and the filter."""
+
+    def __init__(self, frame: pd.DataFrame, roles: Roles) -> None:
+        self.frame = frame
+        self.id_column = roles.id_column
+        self.label = roles.label
+        self.prediction = roles.prediction
+        self._projections = roles.projections
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+    @property
+    def columns(self) -> list[str]:
+        return list(self.frame.columns)
+
+    @property
+    def ids(self) -> pd.Series:
+        return self.frame[self.id_column]
+
+    def projection(self, name: str | None = None):
+        if name is None:
+            return next(iter(self._projections.values()))
+        return self._projections[name]
+
+    def positions(self, ids: Sequence[Any]) -> np.ndarray:
+        from .dataset import positions_of
+
+        return positions_of(self.ids, ids)
+
+    def _require_column(self, name: str, role: str) -> None:
+        if name not in self.frame.columns:
+            raise LookupError(f"{role}={name!r} names a column the table does not have.")
+
+
+def _answer_partition(frame, offset, roles, expression, predicate, requests):
+    """Every request's answer from one partition, with the scope counts."""
+    frame = frame.reset_index(drop=True)
+    filtered = expression.evaluate(frame).fillna(False).to_numpy(dtype=bool)
+    if predicate is None:
+        selected = np.zeros(len(frame), dtype=bool)
+    else:
+        selected = predicate.mask(PartitionView(frame, roles)) & filtered
+    masks = {"all": None, "filtered": filtered, "selected": selected}
+    answers: dict[Any, Any] = {
+        "filtered": int(filtered.sum()),
+        "selected": int(selected.sum()),
+    }
+    for request in requests:
+        if isinstance(request, Head):
+            answers[request] = request.answer(frame, masks[request.scope], offset)
+        else:
+            answers[request] = request.answer(frame, masks[request.scope])
+    return answers
+
+
+def _merge(first: dict, second: dict) -> dict:
+    """Two partitions' answers as one: counts added, heads joined in table order."""
+    return {
+        key: value + second[key] if isinstance(key, str) else key.merge(value, second[key])
+        for key, value in first.items()
+    }
+
+
+def run(frame, offsets: Sequence[int], roles: Roles, expression, predicate, requests):
+    """Answer `requests` over every partition of a dask DataFrame, in one compute.
+
+    `offsets` holds the row position of each partition's first row. Returns a dict
+    from each request to its answer, plus 'filtered' and 'selected' counts.
+    """
+    import dask
+
+    requests = tuple(requests)
+    answer = dask.delayed(_answer_partition, pure=True)
+    merge = dask.delayed(_merge, pure=True)
+    parts = [
+        answer(part, offset, roles, expression, predicate, requests)
+        for part, offset in zip(frame.to_delayed(), offsets, strict=True)
+    ]
+    while len(parts) > 1:
+        paired = [merge(a, b) for a, b in zip(parts[::2], parts[1::2], strict=False)]
+        parts = paired + ([parts[-1]] if len(parts) % 2 else [])
+    (answers,) = dask.compute(parts[0])
+    log.debug("dask pass answered %d requests", len(requests))
+    return answers
+
+
+def _rows_in(frame, roles, expression, predicate, scope):
+    """The rows of one partition that pass the filter (and are selected)."""
+    keep = expression.evaluate(frame).fillna(False).to_numpy(dtype=bool)
+    if scope == "selected":
+        if predicate is None:
+            keep = np.zeros(len(frame), dtype=bool)
+        else:
+            keep = keep & predicate.mask(PartitionView(frame.reset_index(drop=True), roles))
+    return frame[keep]
+
+
+def rows(frame, roles: Roles, expression, predicate, scope: str):
+    """A lazy dask DataFrame of the instances that pass the filter, or of the
+    selected ones among them when `scope` is 'selected'."""
+    return frame.map_partitions(
+        _rows_in, roles, expression, predicate, scope, meta=frame._meta
+    )
+
+
+def check_predicate(frame, roles: Roles, predicate) -> None:
+    """Raise now, not on the workers, when a predicate names what the table lacks."""
+    predicate.mask(PartitionView(frame._meta.reset_index(drop=True), roles))
