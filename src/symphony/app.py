@@ -129,8 +129,8 @@ class Toolbar(pn.viewable.Viewer):
 
     def _status(self) -> str:
         selection = self.selection
-        filtered = int(selection.filtered_mask.sum())
-        picked = int(selection.selected_mask.sum())
+        filtered = selection.filtered_count
+        picked = selection.selected_count
         what = selection.selected.describe() if selection.selected is not None else ""
         text = (
             f"<div class='sy-status'><span class='sy-status-filtered'>{filtered:,}</span>"

@@ -39,6 +39,7 @@ __all__ = [
     "Count",
     "Distinct",
     "Finite",
+    "GroupHead",
     "Groups",
     "Head",
     "Lookup",
@@ -310,6 +311,36 @@ class Head:
         return pd.concat([first, second], ignore_index=True).iloc[: self.stop]
 
 
+@dataclass(frozen=True)
+class GroupHead:
+    """The first `stop` instances within `scope` of each group in `stops` (a tuple
+    of (group code, stop) pairs), in table order; for a page listed group by group."""
+
+    scope: str
+    groups: Any
+    stops: tuple
+    columns: tuple
+    limit: int = 200
+
+    def answer(self, frame: pd.DataFrame, mask: np.ndarray | None, offset: int = 0):
+        codes = self.groups.encode(frame)
+        heads = {}
+        for group, stop in self.stops:
+            picked = codes == group
+            if mask is not None:
+                picked &= mask
+            head = Head("all", stop, self.columns, self.limit)
+            heads[group] = head.answer(frame, picked, offset)
+        return heads
+
+    def merge(self, first: dict, second: dict) -> dict:
+        stops = dict(self.stops)
+        return {
+            group: Head("all", stops[group], ()).merge(rows, second[group])
+            for group, rows in first.items()
+        }
+
+
 def _cut(value: Any, limit: int) -> Any:
     """Text longer than `limit` characters, cut with an ellipsis; other values as is."""
     if isinstance(value, str) and len(value) > limit:
@@ -380,7 +411,7 @@ def _answer_partition(frame, offset, roles, expression, predicate, requests):
         "selected": int(selected.sum()),
     }
     for request in requests:
-        if isinstance(request, Head):
+        if isinstance(request, Head | GroupHead):
             answers[request] = request.answer(frame, masks[request.scope], offset)
         else:
             answers[request] = request.answer(frame, masks[request.scope])

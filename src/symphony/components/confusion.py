@@ -16,6 +16,7 @@ import pandas as pd
 import panel as pn
 import param
 
+from .. import lazy
 from ..dataset import Dataset
 from ..predicates import ConfusionCell
 from .base import Component, register
@@ -73,16 +74,9 @@ class ConfusionMatrix(Component):
                 "ConfusionMatrix needs a label and a prediction column: pass "
                 "label='<column>' and prediction='<column>' to the Dataset."
             )
-        frame = self.dataset.frame
         label, prediction = self.dataset.label, self.dataset.prediction
         self._classes = list(
-            self.dataset.derived(
-                ("classes", label, prediction),
-                lambda: sorted(
-                    pd.concat([frame[label], frame[prediction]]).dropna().unique().tolist(),
-                    key=_sort_key,
-                ),
-            )
+            self.dataset.derived(("classes", label, prediction), self._find_classes)
         )
         if len(self._classes) > _MAX_CLASSES:
             self.param.warning(
@@ -90,7 +84,8 @@ class ConfusionMatrix(Component):
             )
             self._classes = self._classes[:_MAX_CLASSES]
         self._names = [_text(c) for c in self._classes]
-        self._cells = self._cell_codes()
+        self._cells = None if self.dataset.lazy else self._cell_codes()
+        self._cell_encoder = lazy.Cells(label, prediction, tuple(self._classes))
         self._counted: dict[tuple, np.ndarray] = {}
         self._table = pn.widgets.Tabulator(
             self._styled_matrix(),
@@ -114,6 +109,17 @@ class ConfusionMatrix(Component):
     @classmethod
     def applies_to(cls, dataset: Dataset) -> bool:
         return dataset.label is not None and dataset.prediction is not None
+
+    def _find_classes(self) -> list:
+        """Every value of the label and prediction columns, in natural order."""
+        frame, label, prediction = self.dataset.frame, self.dataset.label, self.dataset.prediction
+        found = [frame[label].dropna().unique(), frame[prediction].dropna().unique()]
+        if self.dataset.lazy:
+            import dask
+
+            found = dask.compute(*found)
+        values = pd.unique(np.concatenate([np.asarray(v, dtype=object) for v in found]))
+        return sorted((v.item() if hasattr(v, "item") else v for v in values), key=_sort_key)
 
     def _cell_codes(self) -> np.ndarray:
         """The matrix cell of every instance as one integer, -1 outside the matrix.
@@ -159,6 +165,8 @@ class ConfusionMatrix(Component):
         {'a': {'a': 0, 'b': 1}, 'b': {'a': 0, 'b': 1}}
         """
         key = (self.selection.filter_version, tuple(self.selection.group_by), group)
+        if self.dataset.lazy:
+            self._counted = {key: self._lazy_matrix(group)}
         if key not in self._counted:
             keep = self.selection.filtered_mask
             if group is not None:
@@ -186,6 +194,38 @@ class ConfusionMatrix(Component):
         total = table.sum()
         return float(np.trace(table) / total) if total else None
 
+    def _lazy_matrix(self, group: str | None) -> np.ndarray:
+        """A matrix of counts from the dask pass: of all filtered instances, or of
+        one group's."""
+        size = len(self._classes)
+        if group is None:
+            counts = self.selection.answer(lazy.Count("filtered", (self._cell_encoder,)))
+            return counts.reshape(size, size)
+        labels = self.selection.group_labels
+        if group not in labels:
+            self._unknown_group(group, list(labels))
+        return self._lazy_group_counts()[labels.index(group)].reshape(size, size)
+
+    def _lazy_group_counts(self) -> np.ndarray:
+        """Per group, counts per cell of the filtered instances."""
+        if not self.selection.group_by:
+            raise ValueError(
+                "ConfusionMatrix needs a grouping: set selection.group_by to the columns "
+                "that define the groups first."
+            )
+        encoders = (self.selection.group_codes, self._cell_encoder)
+        return self.selection.answer(lazy.Count("filtered", encoders))
+
+    def _unknown_group(self, group: str, known: list[str]) -> None:
+        """Raise the error for a group name that the grouping does not have."""
+        close = difflib.get_close_matches(str(group), known, n=3)
+        hint = f" Did you mean {', '.join(map(repr, close))}?" if close else ""
+        raise ValueError(
+            f"No group {group!r} in the grouping by {self.selection.group_by}.{hint} "
+            f"Groups: {', '.join(map(repr, known[:10]))}"
+            + (f" and {len(known) - 10} more." if len(known) > 10 else ".")
+        )
+
     def _group_mask(self, group: str) -> np.ndarray:
         """True for the instances of one group; a clear error for an unknown one."""
         groups = self.selection.groups
@@ -196,14 +236,7 @@ class ConfusionMatrix(Component):
             )
         mask = (groups == group).to_numpy(dtype=bool)
         if not mask.any():
-            known = sorted(groups.unique().tolist())
-            close = difflib.get_close_matches(str(group), known, n=3)
-            hint = f" Did you mean {', '.join(map(repr, close))}?" if close else ""
-            raise ValueError(
-                f"No group {group!r} in the grouping by {self.selection.group_by}.{hint} "
-                f"Groups: {', '.join(map(repr, known[:10]))}"
-                + (f" and {len(known) - 10} more." if len(known) > 10 else ".")
-            )
+            self._unknown_group(group, sorted(groups.unique().tolist()))
         return mask
 
     def select_cell(self, label, prediction) -> None:
@@ -242,7 +275,7 @@ class ConfusionMatrix(Component):
         return pd.DataFrame(styles, index=table.index, columns=table.columns)
 
     def _refresh(self, *events) -> None:
-        if self.selection.groups is None:
+        if not self.selection.group_by:
             self._show([self._table])
             self._restyle(self._table, self._styled_matrix())
             return
@@ -281,6 +314,17 @@ class ConfusionMatrix(Component):
 
     def _group_matrices(self) -> dict[str, pd.DataFrame]:
         """The count table of every group with filtered instances, in one pass."""
+        if self.dataset.lazy:
+            size = len(self._classes)
+            return {
+                group: pd.DataFrame(
+                    counts.reshape(size, size), index=self._classes, columns=self._classes
+                )
+                for group, counts in zip(
+                    self.selection.group_labels, self._lazy_group_counts(), strict=True
+                )
+                if counts.any()
+            }
         keep = self.selection.filtered_mask
         frame = self.dataset.frame[keep]
         groups = self.selection.groups[keep].rename("group")

@@ -21,6 +21,7 @@ import pandas as pd
 import panel as pn
 import param
 
+from .. import lazy
 from ..dataset import Dataset
 from ..predicates import MODES, Box, Lasso
 from .base import Component, register
@@ -99,7 +100,7 @@ class Embedding(Component):
         if self.color is not None:
             self.dataset._require_column(self.color, "color")
         self._axes = projection
-        self._finite = self._finite_mask()
+        self._finite = None if self.dataset.lazy else self._finite_mask()
         self._dimensions = self._bounded_dimensions()
         self._coloring_key: tuple | None = None
         self._base_cache: tuple | None = None
@@ -113,7 +114,7 @@ class Embedding(Component):
     def _default_color(dataset: Dataset) -> str | None:
         """The label column when its values are few enough to colour by."""
         label = dataset.label
-        if label is not None and dataset.frame[label].nunique() <= _MAX_CATEGORIES:
+        if label is not None and len(dataset.codes(label).labels) <= _MAX_CATEGORIES:
             return label
         return None
 
@@ -133,8 +134,11 @@ class Embedding(Component):
         frame, finite = self.dataset.frame, self._finite
 
         def extent(column: str) -> tuple[float, float]:
-            values = frame[column].to_numpy(dtype=float, na_value=np.nan)[finite]
-            low, high = (values.min(), values.max()) if len(values) else (0.0, 1.0)
+            if self.dataset.lazy:
+                low, high = _lazy_extent(frame, self._axes, column)
+            else:
+                values = frame[column].to_numpy(dtype=float, na_value=np.nan)[finite]
+                low, high = (values.min(), values.max()) if len(values) else (0.0, 1.0)
             margin = 0.03 * (high - low) or 0.5
             return float(low - margin), float(high + margin)
 
@@ -153,6 +157,9 @@ class Embedding(Component):
     @property
     def missing_coordinates(self) -> int:
         """How many instances have no finite coordinates and cannot be drawn."""
+        if self.dataset.lazy:
+            finite = lazy.Finite(self._axes.x, self._axes.y)
+            return int(self.selection.answer(lazy.Count("all", (finite,)))[0])
         return int((~self._finite).sum())
 
     # -- gestures --------------------------------------------------------------------
@@ -195,31 +202,60 @@ class Embedding(Component):
         key = (self.color, tuple(selection.group_by))
         if key == self._coloring_key:
             return self._coloring
-        if selection.groups is not None:
-            title = " · ".join(selection.group_by)
-            made = _colour_codes(*_factorize(selection.groups))
-        elif self.color is not None:
-            title = self.color
-            codes = self.dataset.codes(self.color)
-            made = self.dataset.derived(
-                ("colours", self.color), lambda: _colour_codes(codes.codes, codes.labels)
-            )
+        if self.dataset.lazy:
+            categories, kept, title = self._lazy_colours()
         else:
-            title = None
-            made = self.dataset.derived(
-                ("colours", None),
-                lambda: _colour_codes(np.zeros(len(self.dataset), np.int32), ("instance",)),
-            )
-        codes, kept = made
+            categories, kept, title = self._colours()
         palette = {
             c: _CATEGORY_COLORS[i % len(_CATEGORY_COLORS)] for i, c in enumerate(kept)
         }
         if _OTHER in palette:
             palette[_OTHER] = "#666666"
-        categories = pd.Categorical.from_codes(codes, categories=list(kept))
-        self._coloring = (pd.Series(categories, copy=False), palette, title)
+        self._coloring = (categories, palette, title)
         self._coloring_key = key
         return self._coloring
+
+    def _colours(self) -> tuple[pd.Series, tuple[str, ...], str | None]:
+        """The colour category of every instance of a pandas dataset, the category
+        names and the legend title."""
+        selection = self.selection
+        if selection.groups is not None:
+            title = " · ".join(selection.group_by)
+            codes, labels = _factorize(selection.groups)
+            made = _apply_colours(codes, labels)
+        elif self.color is not None:
+            title = self.color
+            codes = self.dataset.codes(self.color)
+            made = self.dataset.derived(
+                ("colours", self.color), lambda: _apply_colours(codes.codes, codes.labels)
+            )
+        else:
+            title = None
+            made = self.dataset.derived(
+                ("colours", None),
+                lambda: _apply_colours(np.zeros(len(self.dataset), np.int32), ("instance",)),
+            )
+        codes, kept = made
+        categories = pd.Categorical.from_codes(codes, categories=list(kept))
+        return pd.Series(categories, copy=False), kept, title
+
+    def _lazy_colours(self) -> tuple[lazy.Lookup, tuple[str, ...], str | None]:
+        """An encoder of the colour category for a lazy dataset, the category names
+        and the legend title."""
+        selection = self.selection
+        if selection.group_by:
+            title = " · ".join(selection.group_by)
+            encoder, labels = selection.group_codes, selection.group_labels
+        elif self.color is not None:
+            title = self.color
+            codes = self.dataset.codes(self.color)
+            encoder, labels = codes.encoder, codes.labels
+        else:
+            finite = lazy.Finite(self._axes.x, self._axes.y)
+            return lazy.Lookup(finite, (0, 0), 1), ("instance",), None
+        counts = selection.answer(lazy.Count("all", (encoder,)))
+        table, kept = _colour_table(counts, labels)
+        return lazy.Lookup(encoder, tuple(table.tolist()), len(kept)), kept, title
 
     # -- drawing ------------------------------------------------------------------
 
@@ -242,16 +278,37 @@ class Embedding(Component):
             }
         )
 
-    def _aggregate(self, where: np.ndarray, canvas: ds.Canvas):
+    def _aggregate(self, where, canvas: ds.Canvas):
         """Counts per pixel and colour category of the instances `where` picks.
 
-        `where` is a mask or row positions; None when nothing lands on the canvas.
+        `where` is a mask or row positions, or on a lazy dataset the scope
+        'filtered' or 'selected'; None when nothing lands on the canvas.
         """
+        if self.dataset.lazy:
+            return self._lazy_aggregate(where, canvas)
         frame = self._points(where)
         if not len(frame):
             return None
         counts = canvas.points(frame, "x", "y", ds.count_cat("category"))
         return counts if int(counts.sum()) else None
+
+    def _lazy_aggregate(self, scope: str, canvas: ds.Canvas):
+        """Counts per pixel and colour category from the dask pass, as datashader's."""
+        encoder, palette, _ = self.coloring()
+        request = lazy.Raster(
+            scope,
+            self._axes.x,
+            self._axes.y,
+            encoder,
+            tuple(canvas.x_range),
+            tuple(canvas.y_range),
+            canvas.plot_width,
+            canvas.plot_height,
+        )
+        counts = self.selection.answer(request)
+        if not counts.any():
+            return None
+        return _as_aggregate(counts, canvas, list(palette))
 
     def _shade(self, counts, key: dict | None, spread: int):
         """An image of per-category counts: in colour, or all grey with `key` None."""
@@ -270,7 +327,8 @@ class Embedding(Component):
         selection = self.selection
         key = (selection.filter_version, self._coloring_key, view)
         if self._base_cache is None or self._base_cache[0] != key:
-            self._base_cache = (key, self._aggregate(selection.filtered_mask, canvas), {})
+            where = "filtered" if self.dataset.lazy else selection.filtered_mask
+            self._base_cache = (key, self._aggregate(where, canvas), {})
         _, counts, images = self._base_cache
         if grey not in images:
             _, palette, _ = self.coloring()
@@ -297,7 +355,8 @@ class Embedding(Component):
         view = (tuple(x_range), tuple(y_range), width, height)
         layers = [self._base(canvas, selection.selected is not None, view)]
         if selection.selected is not None:
-            picked = self._aggregate(selection.selected_where, canvas)
+            where = "selected" if self.dataset.lazy else selection.selected_where
+            picked = self._aggregate(where, canvas)
             layers.append(self._shade(picked, palette, 2))
         layers = [layer for layer in layers if layer is not None]
         if layers:
@@ -380,13 +439,20 @@ def _factorize(labels: pd.Series) -> tuple[np.ndarray, tuple[str, ...]]:
     return codes.astype(np.int32), tuple(str(u) for u in uniques)
 
 
-def _colour_codes(codes: np.ndarray, labels: tuple[str, ...]):
+def _apply_colours(codes: np.ndarray, labels: tuple[str, ...]):
+    """The colour category of every instance (an int8 array) and the category names."""
+    counts = np.bincount(codes[codes >= 0], minlength=len(labels))
+    lookup, kept = _colour_table(counts, labels)
+    result = lookup[np.clip(codes, 0, None)] if len(labels) else codes.astype(np.int8)
+    result.flags.writeable = False
+    return result, kept
+
+
+def _colour_table(counts: np.ndarray, labels: tuple[str, ...]):
     """Colour categories: the most common labels in natural order, the rest '(other)'.
 
-    Returns the category code of every instance (an int8 array) and the category
-    names.
+    Returns the colour category of each label (an int8 array) and the category names.
     """
-    counts = np.bincount(codes[codes >= 0], minlength=len(labels))
     order = np.argsort(-counts, kind="stable")[: _MAX_CATEGORIES - 1]
     kept = sorted((labels[i] for i in order if counts[i]), key=_natural)
     position = {label: n for n, label in enumerate(kept)}
@@ -396,9 +462,36 @@ def _colour_codes(codes: np.ndarray, labels: tuple[str, ...]):
     lookup = np.array(
         [position.get(label, len(kept) - 1) for label in labels] or [0], dtype=np.int8
     )
-    result = lookup[np.clip(codes, 0, None)] if len(labels) else codes.astype(np.int8)
-    result.flags.writeable = False
-    return result, tuple(kept)
+    return lookup, tuple(kept)
+
+
+def _lazy_extent(frame, axes, column: str) -> tuple[float, float]:
+    """The lowest and highest finite value of one coordinate where both are finite."""
+    import dask
+
+    x = frame[axes.x].astype(float)
+    y = frame[axes.y].astype(float)
+    finite = x.abs().lt(np.inf) & y.abs().lt(np.inf)
+    values = frame[column].astype(float)[finite]
+    low, high = dask.compute(values.min(), values.max())
+    if not (np.isfinite(low) and np.isfinite(high)):
+        return 0.0, 1.0
+    return float(low), float(high)
+
+
+def _as_aggregate(counts: np.ndarray, canvas: ds.Canvas, categories: list[str]):
+    """Counts of shape (height, width, categories) as datashader's DataArray."""
+    import xarray as xr
+
+    (x0, x1), (y0, y1) = canvas.x_range, canvas.y_range
+    width, height = canvas.plot_width, canvas.plot_height
+    xs = x0 + (np.arange(width) + 0.5) * (x1 - x0) / width
+    ys = y0 + (np.arange(height) + 0.5) * (y1 - y0) / height
+    return xr.DataArray(
+        counts,
+        dims=("y", "x", "category"),
+        coords={"y": ys, "x": xs, "category": categories},
+    )
 
 
 def _natural(value: str):

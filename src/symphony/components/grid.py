@@ -8,6 +8,11 @@ removes it from, a selection of picked ids.
 With a `group_by`, the listed instances are ordered by group (in the order of the
 group labels, keeping the table's order within a group), each thumbnail or row
 shows its group, and the header says how many groups the listed instances span.
+On a lazy (dask) dataset the page is fetched by the Selection's dask pass: the
+group counts tell which groups the page spans, and only their first rows are read.
+
+Texts longer than `max_chars` are cut on the server, so one page stays small
+whatever the table holds; the focused instance's detail shows every field whole.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ import panel as pn
 import param
 from panel.custom import JSComponent
 
+from .. import lazy
 from ..dataset import FileAccessError
 from ..predicates import Ids
 from ..selection import Positions
@@ -185,6 +191,14 @@ class InstanceGrid(Component):
         Columns shown under each thumbnail; the label and prediction when None.""",
     )
 
+    max_chars = param.Integer(
+        default=200,
+        bounds=(10, None),
+        doc="""
+        Texts longer than this are cut on the page; the focused instance's detail
+        shows them whole.""",
+    )
+
     def __init__(self, source=None, **params):
         super().__init__(source, **params)
         if self.caption is None:
@@ -210,6 +224,9 @@ class InstanceGrid(Component):
                 wanted = "selected" if selection.has_selection else "filtered"
             self._showing = wanted
             self.page = 1
+        if self.dataset.lazy:
+            self._positions = _Listing(self)
+            return
         positions = (
             selection.selected_positions
             if self._showing == "selected"
@@ -246,26 +263,76 @@ class InstanceGrid(Component):
         start = (min(self.page, self.pages) - 1) * self.page_size
         return self._positions[start : start + self.page_size]
 
+    def _page_rows(self) -> pd.DataFrame:
+        """The rows of the current page, long texts cut, their row positions in a
+        `_position` column."""
+        start = (min(self.page, self.pages) - 1) * self.page_size
+        if self.dataset.lazy and self.selection.group_by:
+            return self._lazy_grouped_rows(start, start + self.page_size)
+        if self.dataset.lazy:
+            request = lazy.Head(
+                self._showing, start + self.page_size, tuple(self.dataset.columns),
+                self.max_chars,
+            )
+            return self.selection.answer(request).iloc[start:].reset_index(drop=True)
+        positions = np.asarray(self._page_positions())
+        head = lazy.Head("all", len(positions), tuple(self.dataset.columns), self.max_chars)
+        rows = head.answer(self.dataset.frame.iloc[positions], None)
+        rows["_position"] = positions
+        return rows
+
+    def _lazy_grouped_rows(self, start: int, stop: int) -> pd.DataFrame:
+        """Rows `start` to `stop` of the listing ordered group by group, fetched from
+        just the groups that the page spans."""
+        selection = self.selection
+        counts = selection.answer(lazy.Count(self._showing, (selection.group_codes,)))
+        ends = np.cumsum(counts)
+        spans = []
+        for group in np.flatnonzero(counts):
+            first, last = ends[group] - counts[group], ends[group]
+            if last > start and first < stop:
+                spans.append((int(group), int(max(start - first, 0)), int(min(stop, last) - first)))
+        if not spans:
+            return lazy.Head("all", 0, tuple(self.dataset.columns)).answer(
+                self.dataset.frame._meta, None
+            )
+        request = lazy.GroupHead(
+            self._showing,
+            selection.group_codes,
+            tuple((group, end) for group, _, end in spans),
+            tuple(self.dataset.columns),
+            self.max_chars,
+        )
+        heads = selection.answer(request)
+        parts = [heads[group].iloc[begin:end] for group, begin, end in spans]
+        return pd.concat(parts, ignore_index=True)
+
+    def _page_groups(self, rows: pd.DataFrame) -> list[str] | None:
+        """The group label of each row of a page, or None without group_by."""
+        if not self.selection.group_by:
+            return None
+        if self.dataset.lazy:
+            labels = self.selection.group_labels
+            return [labels[c] for c in self.selection.group_codes.encode(rows)]
+        return [str(g) for g in self.selection.groups.iloc[rows["_position"]]]
+
     def shown_ids(self) -> list:
         """The ids of the instances on the current page, in order."""
-        ids = self.dataset.ids.iloc[self._page_positions()]
+        ids = self._page_rows()[self.dataset.id_column]
         return [v.item() if hasattr(v, "item") else v for v in ids]
 
     def shown_groups(self) -> list[str] | None:
         """The group of each instance on the current page, or None without group_by."""
-        groups = self.selection.groups
-        if groups is None:
-            return None
-        return [str(g) for g in groups.iloc[self._page_positions()]]
+        return self._page_groups(self._page_rows())
 
     # -- gestures ---------------------------------------------------------------------
 
     def pick(self, index: int, extend: bool = False) -> None:
         """Select and focus the `index`-th instance of the page; `extend` toggles it."""
-        positions = self._page_positions()
-        if not 0 <= index < len(positions):
+        rows = self._page_rows()
+        if not 0 <= index < len(rows):
             return
-        instance = self.dataset.ids.iat[int(positions[index])]
+        instance = rows[self.dataset.id_column].iat[index]
         instance = instance.item() if hasattr(instance, "item") else instance
         current = self.selection.selected
         ids: tuple = (instance,)
@@ -280,12 +347,13 @@ class InstanceGrid(Component):
 
     # -- drawing -------------------------------------------------------------------
 
-    def _thumbnail(self, position: int) -> tuple[str, str]:
-        """A PNG data URL for one instance's image, and a problem text if it failed."""
+    def _thumbnail(self, position: int, value: Any) -> tuple[str, str]:
+        """A PNG data URL for one instance's image (at row `position`, with `value`
+        in the file column), and a problem text if it failed."""
         if position in self._thumbnails:
             return self._thumbnails[position], ""
         try:
-            path = self.dataset.file_of(position)
+            path = self.dataset.file_for(value)
             if path is None:
                 return "", "no file"
             url = _data_url(path, _THUMBNAIL_PX)
@@ -296,37 +364,52 @@ class InstanceGrid(Component):
             return "", "missing file"
         if len(self._thumbnails) > 2000:
             self._thumbnails.clear()
-        self._thumbnails[position] = url
+        if position >= 0:
+            self._thumbnails[position] = url
         return url, ""
 
-    def _caption_text(self, position: int) -> str:
+    def _caption_text(self, row: dict) -> str:
         """Short text under a thumbnail: 'label → prediction' by default."""
-        frame = self.dataset.frame
         roles = [self.dataset.label, self.dataset.prediction]
         if self.caption == roles and None not in roles:
-            truth, guess = (frame[c].iat[position] for c in roles)
+            truth, guess = (row[c] for c in roles)
             return f"{truth} → {guess}" + ("" if truth == guess else "  ✗")
-        parts = [f"{c}: {frame[c].iat[position]}" for c in self.caption]
-        return " · ".join(parts) if parts else str(self.dataset.ids.iat[position])
+        parts = [f"{c}: {row[c]}" for c in self.caption]
+        return " · ".join(parts) if parts else str(row[self.dataset.id_column])
+
+    def _picked(self, rows: pd.DataFrame) -> np.ndarray:
+        """Which rows of a page are selected."""
+        if self._showing == "selected":
+            return np.ones(len(rows), dtype=bool)
+        if not self.dataset.lazy:
+            return self.selection.selected_mask[rows["_position"].to_numpy()]
+        if self.selection.selected is None:
+            return np.zeros(len(rows), dtype=bool)
+        view = lazy.PartitionView(rows, self.dataset.roles)
+        return self.selection.selected.mask(view)
 
     def _items(self) -> list[dict[str, Any]]:
-        picked = self.selection.selected_mask
+        rows = self._page_rows()
+        picked = self._picked(rows)
+        groups = self._page_groups(rows)
         focus = self.selection.focus
-        groups = self.selection.groups
+        file_column = self.dataset.file_column
         items = []
-        for position in self._page_positions():
-            instance = self.dataset.ids.iat[position]
-            src, problem = self._thumbnail(int(position))
-            group = "" if groups is None else str(groups.iat[position])
-            title = f"{instance}: {self._caption_text(position)}"
+        for n, row in enumerate(rows.to_dict("records")):
+            instance = row[self.dataset.id_column]
+            value = row[file_column] if file_column else None
+            src, problem = self._thumbnail(int(row["_position"]), value)
+            group = "" if groups is None else groups[n]
+            caption = self._caption_text(row)
+            title = f"{instance}: {caption}"
             items.append(
                 {
                     "src": src,
                     "problem": problem,
-                    "caption": self._caption_text(position),
+                    "caption": caption,
                     "id": str(instance),
                     "title": f"{title} · {group}" if group else title,
-                    "picked": bool(picked[position]),
+                    "picked": bool(picked[n]),
                     "focus": focus is not None and instance == focus,
                     "group": group,
                 }
@@ -335,15 +418,13 @@ class InstanceGrid(Component):
 
     def _table_page(self) -> pd.DataFrame:
         """The page's rows; with a grouping, their group comes first."""
-        positions = self._page_positions()
-        page = self.dataset.frame.iloc[positions]
-        groups = self.selection.groups
+        rows = self._page_rows()
+        groups = self._page_groups(rows)
+        page = rows.drop(columns="_position")
         if groups is None:
             return page
         name = "group" if "group" not in page.columns else "(group)"
-        return page.assign(**{name: groups.iloc[positions].to_numpy()})[
-            [name, *page.columns]
-        ]
+        return page.assign(**{name: groups})[[name, *page.columns]]
 
     def _header(self) -> str:
         total = len(self._positions)
@@ -384,18 +465,16 @@ class InstanceGrid(Component):
         focus = self.selection.focus
         if focus is None:
             return "<div class='sy-detail sy-empty'>Click an instance to see its details.</div>"
-        positions = self.dataset.positions([focus])
-        if not len(positions):
+        row = self.dataset.row_of(focus)
+        if row is None:
             return f"<div class='sy-detail'>No instance has id {escape(repr(focus))}.</div>"
-        position = int(positions[0])
-        row = self.dataset.frame.iloc[position]
         fields = "".join(
             f"<span class='sy-field'><b>{escape(str(k))}</b> {escape(str(v))}</span>"
             for k, v in row.items()
         )
         picture = ""
         if self._images:
-            src, problem = self._thumbnail(position)
+            src, problem = self._thumbnail(-1, row[self.dataset.file_column])
             picture = (
                 f"<img src='{src}' style='width:96px;image-rendering:pixelated'>"
                 if src
@@ -444,6 +523,24 @@ class InstanceGrid(Component):
             sizing_mode="stretch_width",
         )
         return self._card(self._pager(), detail, body)
+
+
+class _Listing:
+    """How many instances a lazy dataset's grid lists, from the Selection's counts."""
+
+    def __init__(self, grid: InstanceGrid) -> None:
+        selection = grid.selection
+        scope = grid._showing
+        self._count = (
+            selection.selected_count if scope == "selected" else selection.filtered_count
+        )
+        grid._group_count = 0
+        if selection.group_by:
+            counts = selection.answer(lazy.Count(scope, (selection.group_codes,)))
+            grid._group_count = int(np.count_nonzero(counts))
+
+    def __len__(self) -> int:
+        return self._count
 
 
 _PAGE_EVENTS = ("page", "page_size", "selection.focus", "selection.revision")

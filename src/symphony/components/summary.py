@@ -15,6 +15,7 @@ import panel as pn
 import param
 from panel.custom import JSComponent
 
+from .. import lazy
 from ..dataset import Dataset
 from ..predicates import MODES, Range, Values
 from ..selection import MISSING_GROUP
@@ -31,8 +32,12 @@ _PICKED = "#f58518"
 
 def _is_categorical(series: pd.Series) -> bool:
     """Whether a column is best shown as value counts rather than a histogram."""
-    if series.dtype.kind in "biu" and series.nunique(dropna=True) <= _MAX_CATEGORIES:
-        return True
+    if series.dtype.kind in "biu":
+        distinct = series.nunique(dropna=True)
+        if lazy.is_dask(series):
+            distinct = distinct.compute()
+        if distinct <= _MAX_CATEGORIES:
+            return True
     return series.dtype.kind not in "iufmM"
 
 
@@ -122,12 +127,20 @@ class Summary(Component):
 
     def _filtered_counts(self, column: str, codes) -> np.ndarray:
         """Counts per category of the filtered instances, kept until the filter changes."""
+        if self.dataset.lazy:
+            return self.selection.answer(lazy.Count("filtered", (codes.encoder,)))
         version = self.selection.filter_version
         cached = self._counted.get(column)
         if cached is None or cached[0] != version:
             cached = (version, codes.count(self.selection.filtered_mask))
             self._counted[column] = cached
         return cached[1]
+
+    def _selected_counts(self, codes) -> np.ndarray:
+        """Counts per category of the selected instances."""
+        if self.dataset.lazy:
+            return self.selection.answer(lazy.Count("selected", (codes.encoder,)))
+        return codes.count(self.selection.selected_where)
 
     def counts(self) -> dict[str, int]:
         """Instances in all, passing the filter, and selected among those."""
@@ -148,7 +161,7 @@ class Summary(Component):
             {
                 "value": list(codes.labels),
                 "filtered": self._filtered_counts(column, codes),
-                "selected": codes.count(self.selection.selected_where),
+                "selected": self._selected_counts(codes),
             }
         )
         if binned:
@@ -195,17 +208,30 @@ class Summary(Component):
         if label is None or prediction is None:
             return table
 
-        judged, right = self._judged_and_right()
-        keys = selection.groups if selection.groups is not None else "all"
-        sums = (
-            pd.DataFrame({"group": keys, "judged": judged, "right": right})
-            .groupby("group", sort=True)[["judged", "right"]]
-            .sum()
-            .reindex(table.index, fill_value=0)
-        )
+        if self.dataset.lazy:
+            sums = self._lazy_judged(table.index)
+        else:
+            judged, right = self._judged_and_right()
+            keys = selection.groups if selection.groups is not None else "all"
+            sums = (
+                pd.DataFrame({"group": keys, "judged": judged, "right": right})
+                .groupby("group", sort=True)[["judged", "right"]]
+                .sum()
+                .reindex(table.index, fill_value=0)
+            )
         judged_count = sums["judged"].astype("Float64")
         table["accuracy"] = sums["right"] / judged_count.where(judged_count > 0)
         return table
+
+    def _lazy_judged(self, index: pd.Index) -> pd.DataFrame:
+        """Judged and right counts per group of a lazy dataset, in one request."""
+        correct = lazy.Correct(self.dataset.label, self.dataset.prediction)
+        groups = self.selection.group_codes
+        encoders = (correct,) if groups is None else (groups, correct)
+        counts = self.selection.answer(lazy.Count("filtered", encoders)).reshape(-1, 2)
+        return pd.DataFrame(
+            {"judged": counts.sum(axis=1), "right": counts[:, 1]}, index=index
+        )
 
     def _judged_and_right(self) -> tuple[np.ndarray, np.ndarray]:
         """Filtered instances with both a label and a prediction, and those among
@@ -276,6 +302,10 @@ class Summary(Component):
 
     def _overall_accuracy(self) -> float | None:
         """Accuracy among all filtered instances with a label and a prediction."""
+        if self.dataset.lazy:
+            correct = lazy.Correct(self.dataset.label, self.dataset.prediction)
+            wrong, right = self.selection.answer(lazy.Count("filtered", (correct,)))
+            return float(right / (wrong + right)) if wrong + right else None
         judged, right = self._judged_and_right()
         count = int(judged.sum())
         return float(right.sum() / count) if count else None
