@@ -132,7 +132,8 @@ def _describe_lazy(series: Any, bins: int | None) -> Codes:
     import dask
 
     if bins is None:
-        counts, missing = dask.compute(series.value_counts(dropna=True), series.isna().any())
+        counts, missing = _lazy_module.value_counts(series)
+        counts = counts.sort_values(ascending=False, kind="stable")
         values = tuple(v.item() if isinstance(v, np.generic) else v for v in counts.index)
         labels = tuple(str(v) for v in values)
         encoder = _lazy_module.Categories(str(series.name), values, len(values) if missing else -1)

@@ -436,15 +436,11 @@ def run(frame, offsets: Sequence[int], roles: Roles, expression, predicate, requ
 
     requests = tuple(requests)
     answer = dask.delayed(_answer_partition, pure=True)
-    merge = dask.delayed(_merge, pure=True)
     parts = [
         answer(part, offset, roles, expression, predicate, requests)
         for part, offset in zip(frame.to_delayed(), offsets, strict=True)
     ]
-    while len(parts) > 1:
-        paired = [merge(a, b) for a, b in zip(parts[::2], parts[1::2], strict=False)]
-        parts = paired + ([parts[-1]] if len(parts) % 2 else [])
-    (answers,) = dask.compute(parts[0])
+    (answers,) = dask.compute(_pairwise(None, _merge, parts))
     log.debug("dask pass answered %d requests", len(requests))
     return answers
 
@@ -471,3 +467,53 @@ def rows(frame, roles: Roles, expression, predicate, scope: str):
 def check_predicate(frame, roles: Roles, predicate) -> None:
     """Raise now, not on the workers, when a predicate names what the table lacks."""
     predicate.mask(PartitionView(frame._meta.reset_index(drop=True), roles))
+
+
+def _tally(part: pd.Series) -> tuple[pd.Series, int]:
+    return part.value_counts(dropna=True, sort=False), int(part.isna().sum())
+
+
+def _add_tallies(first: tuple, second: tuple) -> tuple:
+    counts = first[0].add(second[0], fill_value=0)
+    return counts, first[1] + second[1]
+
+
+def value_counts(series) -> tuple[pd.Series, int]:
+    """Counts of each value of a dask Series, most common first, and how many
+    values are missing: one pass, merged pairwise, no shuffle."""
+    import dask
+
+    return dask.compute(_pairwise(_tally, _add_tallies, series.to_delayed()))[0]
+
+
+def _distinct(part: pd.Series, limit: int) -> np.ndarray:
+    return pd.unique(part.dropna().to_numpy())[: limit + 1]
+
+
+def _union(limit: int):
+    def union(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+        return pd.unique(np.concatenate([first, second]))[: limit + 1]
+
+    return union
+
+
+def distinct(series, limit: int) -> int:
+    """How many distinct values a dask Series holds, counted up to `limit` + 1."""
+    import dask
+
+    union = _union(limit)
+    parts = [dask.delayed(_distinct, pure=True)(p, limit) for p in series.to_delayed()]
+    return len(dask.compute(_pairwise(None, union, parts))[0])
+
+
+def _pairwise(each, merge, parts: list):
+    """A delayed tree that applies `each` to every part and merges pairwise."""
+    import dask
+
+    if each is not None:
+        parts = [dask.delayed(each, pure=True)(p) for p in parts]
+    merge = dask.delayed(merge, pure=True)
+    while len(parts) > 1:
+        paired = [merge(a, b) for a, b in zip(parts[::2], parts[1::2], strict=False)]
+        parts = paired + ([parts[-1]] if len(parts) % 2 else [])
+    return parts[0]

@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -216,7 +217,8 @@ class Selection(param.Parameterized):
         self._picked = None if lazy_ else np.zeros(len(dataset), dtype=bool)
         self._answers: dict[Any, Any] = {}
         self._answers_filter = -1
-        self._asked: dict[Any, None] = {}
+        self._asked: dict[Any, None] = {}  # asked since the last pass
+        self._asked_of_filter: dict[Any, None] = {}  # filtered scope, this filter
         self._groups: pd.Series | None = None
         self._filter_seen: str | None = None
         self._last_selected: Predicate | None = None
@@ -297,7 +299,9 @@ class Selection(param.Parameterized):
         """One dask pass answering what the components asked after the last change.
 
         Answers about every instance are kept for good, answers about the filtered
-        instances while the filter stays; everything else is asked again.
+        instances while the filter stays; everything else is asked again. A view
+        that keeps an answer about the filtered instances (the embedding's base
+        layer) asks it once per filter, so those are remembered per filter.
         """
         kept = {
             request: answer
@@ -308,8 +312,10 @@ class Selection(param.Parameterized):
                 or (request.scope == "filtered" and self._answers_filter == self.filter_version)
             )
         }
-        wanted = [r for r in self._asked if r not in kept]
+        wanted = [r for r in {**self._asked, **self._asked_of_filter} if r not in kept]
         self._answers = {**kept, **self._run(wanted)}
+        if self._answers_filter != self.filter_version:
+            self._asked_of_filter = {}
         self._answers_filter = self.filter_version
         self._asked = {}
         self._selected_count = int(self._answers["selected"])
@@ -335,8 +341,15 @@ class Selection(param.Parameterized):
         if not self.dataset.lazy:
             raise TypeError("Selection.answer serves lazy datasets only.")
         self._asked[request] = None
+        if request.scope == "filtered":
+            self._asked_of_filter[request] = None
         if request not in self._answers:
-            self._answers[request] = self._run([request])[request]
+            # the same question of the other scope is likely next: answer both at once
+            both = {request}
+            if request.scope != "all":
+                both |= {replace(request, scope=s) for s in ("filtered", "selected")}
+            answers = self._run(sorted(both, key=repr))
+            self._answers.update({r: answers[r] for r in both})
         return self._answers[request]
 
     @property

@@ -33,9 +33,10 @@ _PICKED = "#f58518"
 def _is_categorical(series: pd.Series) -> bool:
     """Whether a column is best shown as value counts rather than a histogram."""
     if series.dtype.kind in "biu":
-        distinct = series.nunique(dropna=True)
         if lazy.is_dask(series):
-            distinct = distinct.compute()
+            distinct = lazy.distinct(series, _MAX_CATEGORIES)
+        else:
+            distinct = series.nunique(dropna=True)
         if distinct <= _MAX_CATEGORIES:
             return True
     return series.dtype.kind not in "iufmM"
