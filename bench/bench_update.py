@@ -15,15 +15,25 @@ The bytes are those of the document patch the server would send to the browser
 for the update, serialized with Bokeh's own protocol. Memory is the resident size
 of this process (the server), and the extra resident size of one more session.
 
+A size written N:dask (such as 100000000:dask) runs the same dashboard on a lazy
+dataset: the synthetic table is written to Parquet in chunks (once, under
+$SYMPHONY_BENCH_DATA or /tmp/symphony-bench), opened with dask, persisted on a
+dask.distributed LocalCluster of two worker processes, and every update is one dask
+pass on the workers. Its raw limit is one boolean mask plus one datashader count
+over the same dask DataFrame, on the same cluster. Memory then also counts the
+workers' resident memory.
+
 Run:  python bench/bench_update.py [N ...]      (default: 1000000 10000000)
 """
 
 from __future__ import annotations
 
 import gc
+import os
 import statistics
 import sys
 import time
+from pathlib import Path
 
 import datashader as ds
 import panel as pn
@@ -84,20 +94,21 @@ def embedding_bytes(events: list) -> int:
     return len(message.content_json) + sum(len(b.to_bytes()) for b in message.buffers)
 
 
-def raw_limit(frame, box) -> float:
-    """One boolean mask over the box's columns plus one datashader count, in seconds."""
+def raw_limit(frame, box, extent) -> float:
+    """One boolean mask over the box's columns plus one datashader count, in seconds.
+
+    On a dask DataFrame both run on the cluster, the mask's count brought back.
+    """
     x, y = frame["projection_synthetic_x"], frame["projection_synthetic_y"]
     x0, x1, y0, y1 = box
     start = time.perf_counter()
     mask = (x >= x0) & (x <= x1) & (y >= y0) & (y <= y1)
     canvas = ds.Canvas(
-        plot_width=PLOT[0],
-        plot_height=PLOT[1],
-        x_range=(float(x.min()), float(x.max())),
-        y_range=(float(y.min()), float(y.max())),
+        plot_width=PLOT[0], plot_height=PLOT[1], x_range=extent[0], y_range=extent[1]
     )
     canvas.points(frame, "projection_synthetic_x", "projection_synthetic_y", ds.count())
-    assert mask.any()
+    picked = mask.sum()
+    assert int(picked.compute() if hasattr(picked, "dask") else picked)
     return time.perf_counter() - start
 
 
@@ -107,14 +118,67 @@ def timed(change) -> float:
     return time.perf_counter() - start
 
 
-def run(n: int) -> dict:
-    frame = synthetic_table(n)
+def extent_of(frame) -> tuple:
+    """The x and y ranges of the projection, as the embedding's first view."""
+    x, y = frame["projection_synthetic_x"], frame["projection_synthetic_y"]
+    values = [x.min(), x.max(), y.min(), y.max()]
+    if hasattr(x, "dask"):
+        import dask
+
+        values = dask.compute(*values)
+    low_x, high_x, low_y, high_y = (float(v) for v in values)
+    return (low_x, high_x), (low_y, high_y)
+
+
+def workers_mb(client) -> float:
+    """The resident memory of the cluster's worker processes, in MB."""
+    if client is None:
+        return 0.0
+    import psutil
+
+    sizes = client.run(lambda: psutil.Process().memory_info().rss)
+    return sum(sizes.values()) / 1e6
+
+
+def parquet_table(n: int) -> Path:
+    """The synthetic table of n instances as Parquet, written once in chunks."""
+    from symphony.synthetic import write_parquet
+
+    folder = Path(os.environ.get("SYMPHONY_BENCH_DATA", "/tmp/symphony-bench"))
+    path = folder / f"synthetic-{n}.parquet"
+    if not path.exists():
+        print(f"writing {path} ...", file=sys.stderr)
+        write_parquet(path.with_suffix(".part"), n)
+        path.with_suffix(".part").rename(path)
+    return path
+
+
+def run(n: int, engine: str = "pandas") -> dict:
+    client = None
+    if engine == "dask":
+        import dask.dataframe as dd
+        from distributed import Client, LocalCluster
+
+        cluster = LocalCluster(
+            n_workers=2, threads_per_worker=1, host="127.0.0.1", dashboard_address=None
+        )
+        client = Client(cluster)
+        # one partition per row group (two million rows), so both workers have work
+        frame = dd.read_parquet(parquet_table(n), split_row_groups=True).persist()
+        from distributed import wait
+
+        wait(frame)
+    else:
+        frame = synthetic_table(n)
+    opened = time.perf_counter()
     dataset = sy.Dataset(frame)
     app, document, events = session(dataset)
+    opened = time.perf_counter() - opened
     selection = app.selection
     box = (-2.0, 6.0, -2.0, 6.0)
+    extent = extent_of(frame)
 
-    limits = [raw_limit(frame, box) for _ in range(REPEATS)]
+    limits = [raw_limit(frame, box, extent) for _ in range(REPEATS)]
     box_times, filter_times, box_bytes, filter_bytes, picture = [], [], [], [], []
     for i in range(REPEATS):
         selection.clear()
@@ -130,38 +194,49 @@ def run(n: int) -> dict:
         filter_bytes.append(patch_bytes(document, events))
 
     gc.collect()
-    before = resident_mb()
+    before = resident_mb() + workers_mb(client)
     other, other_document, other_events = session(dataset)
     other.selection.apply(sy.Box("synthetic", *box))
     other.selection.filter = "label != prediction"
     gc.collect()
-    extra = resident_mb() - before
+    extra = resident_mb() + workers_mb(client) - before
+    peak = peak_mb() + workers_mb(client)
+    if client is not None:
+        client.close()
+        cluster.close()
 
     limit = statistics.median(limits)
     return {
         "n": n,
+        "engine": engine,
+        "opened": opened,
         "limit": limit,
         "box": statistics.median(box_times),
         "filter": statistics.median(filter_times),
         "box_bytes": statistics.median(box_bytes),
         "filter_bytes": statistics.median(filter_bytes),
         "embedding_bytes": statistics.median(picture),
-        "peak": peak_mb(),
+        "peak": peak,
         "extra": extra,
         "keep": (other, other_document, other_events),
     }
 
 
-def main(sizes: list[int]) -> None:
-    rows = [run(n) for n in sizes]
+def main(sizes: list[str]) -> None:
+    rows = []
+    for size in sizes:
+        n, _, engine = size.partition(":")
+        rows.append(run(int(n), engine or "pandas"))
     header = (
-        f"{'N':>12} {'raw ms':>8} {'box ms':>8} {'ratio':>6} {'filter ms':>9} {'ratio':>6}"
+        f"{'N':>12} {'engine':>6} {'open s':>6} {'raw ms':>8} {'box ms':>8} {'ratio':>6}"
+        f" {'filter ms':>9} {'ratio':>6}"
         f" {'embed KB':>9} {'box KB':>7} {'filt KB':>7} {'peak MB':>8} {'+session MB':>11}"
     )
     print(header)
     for row in rows:
         print(
-            f"{row['n']:>12,} {row['limit'] * 1e3:>8.1f} {row['box'] * 1e3:>8.1f}"
+            f"{row['n']:>12,} {row['engine']:>6} {row['opened']:>6.1f}"
+            f" {row['limit'] * 1e3:>8.1f} {row['box'] * 1e3:>8.1f}"
             f" {row['box'] / row['limit']:>6.2f} {row['filter'] * 1e3:>9.1f}"
             f" {row['filter'] / row['limit']:>6.2f} {row['embedding_bytes'] / 1e3:>9.1f}"
             f" {row['box_bytes'] / 1e3:>7.1f} {row['filter_bytes'] / 1e3:>7.1f}"
@@ -170,4 +245,4 @@ def main(sizes: list[int]) -> None:
 
 
 if __name__ == "__main__":
-    main([int(arg) for arg in sys.argv[1:]] or [1_000_000, 10_000_000])
+    main(sys.argv[1:] or ["1000000", "10000000"])

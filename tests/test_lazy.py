@@ -66,7 +66,8 @@ def observe(app: sy.Symphony) -> dict:
     seen = {
         "counts": summary.counts(),
         "distributions": {
-            c: summary.distribution(c).set_index("value").to_dict() for c in summary._columns
+            c: summary.distribution(c).set_index("value").to_dict()
+            for c in summary._columns
         },
         "matrix": matrix.matrix().to_numpy().tolist(),
         "accuracy": matrix.accuracy(),
@@ -213,3 +214,23 @@ def test_only_parquet_opens_lazily(tmp_path):
     pd.DataFrame({"id": [1]}).to_csv(path, index=False)
     with pytest.raises(sy.DatasetError, match="Only Parquet opens lazily"):
         sy.Dataset(path, lazy=True)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_bin_codes_agree_with_searchsorted(dtype):
+    """Binning by arithmetic lands every value, edges and their neighbours included,
+    in the bin that a search among the edges finds."""
+    rng = np.random.default_rng(1)
+    for scale in (1e-3, 1.0, 7.0, 1e6):
+        values = (rng.normal(size=5000) * scale).astype(dtype)
+        edges = dataset_module._bin_edges(float(values.min()), float(values.max()), 12)
+        near = np.concatenate(
+            [edges, np.nextafter(edges, np.inf), np.nextafter(edges, -np.inf)]
+        )
+        values = np.concatenate([values, near.astype(dtype), [np.nan, np.inf, -np.inf]])
+        values = values.astype(dtype)
+        expected = np.full(len(values), -1)
+        finite = np.isfinite(values)
+        found = np.searchsorted(edges, values[finite].astype(float), side="right") - 1
+        expected[finite] = np.clip(found, 0, 11)
+        assert (lazy.bin_codes(values, edges) == expected).all()

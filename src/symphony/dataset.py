@@ -118,9 +118,7 @@ def _bin(series: pd.Series, bins: int) -> Codes:
         edges = _bin_edges(values[finite].min(), values[finite].max(), bins)
     else:
         edges = _bin_edges(0.0, 1.0, bins)
-    codes = np.full(len(values), -1, dtype=np.int32)
-    inside = np.searchsorted(edges, values[finite], side="right") - 1
-    codes[finite] = np.clip(inside, 0, bins - 1)
+    codes = _lazy_module.bin_codes(values, edges)
     codes.flags.writeable = False
     encoder = _lazy_module.Bins(str(series.name), tuple(float(e) for e in edges))
     return Codes(codes, _bin_labels(edges), edges, encoder=encoder)
@@ -136,9 +134,12 @@ def _describe_lazy(series: Any, bins: int | None) -> Codes:
         counts = counts.sort_values(ascending=False, kind="stable")
         values = tuple(v.item() if isinstance(v, np.generic) else v for v in counts.index)
         labels = tuple(str(v) for v in values)
-        encoder = _lazy_module.Categories(str(series.name), values, len(values) if missing else -1)
-        return Codes(None, labels + ((MISSING,) if missing else ()), values=values,
-                     encoder=encoder)
+        encoder = _lazy_module.Categories(
+            str(series.name), values, len(values) if missing else -1
+        )
+        return Codes(
+            None, labels + ((MISSING,) if missing else ()), values=values, encoder=encoder
+        )
     numbers = series.astype(float).replace([np.inf, -np.inf], np.nan)
     low, high = dask.compute(numbers.min(), numbers.max())
     edges = _bin_edges(float(low), float(high), bins)
@@ -166,8 +167,10 @@ def _read_file(path: Path, lazy_: bool | None) -> Any:
         raise DatasetError(f"Table file '{path}' does not exist.")
     suffix = path.suffix.lower()
     if suffix in (".parquet", ".pq"):
-        size = sum(p.stat().st_size for p in path.rglob("*")) if path.is_dir() else (
-            path.stat().st_size
+        size = (
+            sum(p.stat().st_size for p in path.rglob("*"))
+            if path.is_dir()
+            else (path.stat().st_size)
         )
         if lazy_ or (lazy_ is None and size > LAZY_PARQUET_BYTES):
             import dask.dataframe as dd
@@ -574,7 +577,9 @@ class Dataset(param.Parameterized):
         self._require_column(column, "column")
         series = self._frame[column]
         if self.lazy:
-            return self.derived(("codes", column, bins), lambda: _describe_lazy(series, bins))
+            return self.derived(
+                ("codes", column, bins), lambda: _describe_lazy(series, bins)
+            )
         return self.derived(
             ("codes", column, bins),
             lambda: _categorise(series) if bins is None else _bin(series, bins),
@@ -593,7 +598,11 @@ class Dataset(param.Parameterized):
             parts = tuple(self.codes(c).encoder for c in columns)
             distinct = _lazy_module.Distinct(parts)
             found = _lazy_module.run(
-                self._frame, self._offsets, self.roles, parse("", self.columns), None,
+                self._frame,
+                self._offsets,
+                self.roles,
+                parse("", self.columns),
+                None,
                 [distinct],
             )[distinct]
             labels = []

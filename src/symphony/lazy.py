@@ -75,11 +75,62 @@ class Categories:
 
     def encode(self, frame: pd.DataFrame) -> np.ndarray:
         series = frame[self.column]
-        codes = pd.Index(self.values, dtype=object).get_indexer(series.astype(object))
-        codes = codes.astype(np.int32)
+        codes = positions_in(series, pd.Index(list(self.values)))
         if self.missing >= 0:
             codes[series.isna().to_numpy()] = self.missing
         return codes
+
+
+def positions_in(series: pd.Series, index: pd.Index) -> np.ndarray:
+    """The position of each value of `series` in `index`, -1 where it is not there."""
+    if series.dtype.kind in "iu" and index.dtype.kind in "iu" and len(index):
+        return _small_int_codes(series.to_numpy(), index.to_numpy())
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        table = np.append(index.get_indexer(series.cat.categories), -1).astype(np.int32)
+        return table[series.cat.codes.to_numpy()]  # code -1 takes the last entry
+    return index.get_indexer(series).astype(np.int32)
+
+
+def _floats(series: pd.Series) -> np.ndarray:
+    """A column as floating-point numbers, missing ones as NaN, without a copy
+    when it already is one."""
+    if series.dtype.kind == "f":
+        return series.to_numpy()
+    values = pd.to_numeric(series, errors="coerce")
+    return values.to_numpy(dtype=float, na_value=np.nan)
+
+
+def bin_codes(values: np.ndarray, edges: np.ndarray) -> np.ndarray:
+    """The bin of each value among equal-width `edges`, -1 where it is not finite.
+
+    Gives what `searchsorted(edges, values, side="right") - 1` gives, clipped to
+    the bins, but by arithmetic, then corrected by one where rounding put a value
+    next to an edge in the neighbouring bin.
+    """
+    bins = len(edges) - 1
+    low, width = edges[0], (edges[-1] - edges[0]) / bins
+    with np.errstate(invalid="ignore"):
+        guess = np.floor((values - low) / width)
+    finite = np.isfinite(guess)
+    codes = np.clip(np.where(finite, guess, 0), 0, bins - 1).astype(np.int32)
+    codes -= (values < edges[codes]) & (codes > 0)
+    codes += (values >= edges[np.minimum(codes + 1, bins)]) & (codes < bins - 1)
+    codes[~finite] = -1
+    return codes
+
+
+def _small_int_codes(values: np.ndarray, known: np.ndarray) -> np.ndarray:
+    """Positions of integer values among `known` integers, -1 for the others, by
+    a lookup table when the known values span a small range."""
+    low, high = int(known.min()), int(known.max())
+    if high - low > 1 << 20:
+        return pd.Index(known).get_indexer(values)
+    table = np.full(high - low + 2, -1, dtype=np.int32)  # the last entry: outside
+    table[known - low] = np.arange(len(known), dtype=np.int32)
+    shifted = values.astype(np.int64) - low
+    outside = (shifted < 0) | (shifted > high - low)
+    shifted[outside] = high - low + 1
+    return table[shifted]
 
 
 @dataclass(frozen=True)
@@ -94,13 +145,7 @@ class Bins:
         return len(self.edges) - 1
 
     def encode(self, frame: pd.DataFrame) -> np.ndarray:
-        values = pd.to_numeric(frame[self.column], errors="coerce")
-        values = values.to_numpy(dtype=float, na_value=np.nan)
-        codes = np.full(len(values), -1, dtype=np.int32)
-        finite = np.isfinite(values)
-        inside = np.searchsorted(np.asarray(self.edges), values[finite], side="right") - 1
-        codes[finite] = np.clip(inside, 0, self.size - 1)
-        return codes
+        return bin_codes(_floats(frame[self.column]), np.asarray(self.edges))
 
 
 @dataclass(frozen=True)
@@ -116,9 +161,9 @@ class Cells:
         return len(self.classes) ** 2
 
     def encode(self, frame: pd.DataFrame) -> np.ndarray:
-        index = pd.Index(self.classes)
-        rows = index.get_indexer(frame[self.label])
-        columns = index.get_indexer(frame[self.prediction])
+        index = pd.Index(list(self.classes))
+        rows = positions_in(frame[self.label], index)
+        columns = positions_in(frame[self.prediction], index)
         cells = (rows * len(self.classes) + columns).astype(np.int32)
         cells[(rows < 0) | (columns < 0)] = -1
         return cells
@@ -134,6 +179,8 @@ class Correct:
 
     def encode(self, frame: pd.DataFrame) -> np.ndarray:
         label, prediction = frame[self.label], frame[self.prediction]
+        if label.dtype.kind in "biu" and prediction.dtype.kind in "biu":
+            return (label.to_numpy() == prediction.to_numpy()).astype(np.int32)
         present = (label.notna() & prediction.notna()).to_numpy(dtype=bool)
         codes = np.full(len(frame), -1, dtype=np.int32)
         where = np.flatnonzero(present)
@@ -152,9 +199,8 @@ class Finite:
     size: int = 2
 
     def encode(self, frame: pd.DataFrame) -> np.ndarray:
-        x = frame[self.x].to_numpy(dtype=float, na_value=np.nan)
-        y = frame[self.y].to_numpy(dtype=float, na_value=np.nan)
-        return (np.isfinite(x) & np.isfinite(y)).astype(np.int32)
+        finite = np.isfinite(_floats(frame[self.x])) & np.isfinite(_floats(frame[self.y]))
+        return finite.view(np.int8)
 
 
 @dataclass(frozen=True)
@@ -169,10 +215,11 @@ class Groups:
     def size(self) -> int:
         return len(self.combinations)
 
-    def encode(self, frame: pd.DataFrame) -> np.ndarray:
+    def encode(self, frame: pd.DataFrame, coded=None) -> np.ndarray:
+        coded = coded or (lambda encoder: encoder.encode(frame))
         number = np.zeros(len(frame), dtype=np.int64)
         for part in self.parts:
-            number = number * part.size + part.encode(frame)
+            number = number * part.size + coded(part)
         if not self.size:
             return np.full(len(frame), -1, dtype=np.int32)
         combinations = np.asarray(self.combinations, dtype=np.int64)
@@ -188,8 +235,8 @@ class Lookup:
     table: tuple
     size: int
 
-    def encode(self, frame: pd.DataFrame) -> np.ndarray:
-        codes = self.inner.encode(frame)
+    def encode(self, frame: pd.DataFrame, coded=None) -> np.ndarray:
+        codes = coded(self.inner) if coded else self.inner.encode(frame)
         table = np.asarray(self.table or (0,), dtype=np.int32)
         return np.where(codes >= 0, table[np.clip(codes, 0, None)], -1).astype(np.int32)
 
@@ -204,17 +251,17 @@ class Count:
     scope: str
     encoders: tuple
 
-    def answer(self, frame: pd.DataFrame, mask: np.ndarray | None) -> np.ndarray:
+    def answer(self, frame, mask, offset, coded) -> np.ndarray:
         sizes = [e.size for e in self.encoders]
-        codes = np.zeros(len(frame), dtype=np.int64)
-        valid = np.ones(len(frame), dtype=bool)
-        for encoder in self.encoders:
-            part = encoder.encode(frame)
-            valid &= part >= 0
-            codes = codes * encoder.size + part
-        if mask is not None:
-            valid &= mask
-        counts = np.bincount(codes[valid], minlength=int(np.prod(sizes)))
+        if len(self.encoders) == 1:
+            codes = coded(self.encoders[0])
+        else:
+            codes = np.zeros(len(frame), dtype=np.int64)
+            for encoder in self.encoders:
+                part = coded(encoder)
+                codes = np.where(part >= 0, codes * encoder.size + part, -1)
+        picked = codes if mask is None else codes[mask]
+        counts = np.bincount(picked[picked >= 0], minlength=int(np.prod(sizes)))
         return counts.reshape(sizes)
 
     @staticmethod
@@ -230,10 +277,10 @@ class Distinct:
     encoders: tuple
     scope: str = "all"
 
-    def answer(self, frame: pd.DataFrame, mask: np.ndarray | None) -> np.ndarray:
+    def answer(self, frame, mask, offset, coded) -> np.ndarray:
         number = np.zeros(len(frame), dtype=np.int64)
         for encoder in self.encoders:
-            number = number * encoder.size + encoder.encode(frame)
+            number = number * encoder.size + coded(encoder)
         return np.unique(number)
 
     @staticmethod
@@ -254,10 +301,10 @@ class Raster:
     width: int
     height: int
 
-    def answer(self, frame: pd.DataFrame, mask: np.ndarray | None) -> np.ndarray:
+    def answer(self, frame, mask, offset, coded) -> np.ndarray:
         import datashader as ds
 
-        keep = Finite(self.x, self.y).encode(frame).astype(bool)
+        keep = coded(Finite(self.x, self.y)) > 0
         if mask is not None:
             keep &= mask
         where = np.flatnonzero(keep)
@@ -266,7 +313,7 @@ class Raster:
                 "x": frame[self.x].to_numpy()[where],
                 "y": frame[self.y].to_numpy()[where],
                 "category": pd.Categorical.from_codes(
-                    self.colours.encode(frame)[where].clip(0),
+                    coded(self.colours)[where].clip(0),
                     categories=range(self.colours.size),
                 ),
             }
@@ -295,7 +342,7 @@ class Head:
     columns: tuple
     limit: int = 200
 
-    def answer(self, frame: pd.DataFrame, mask: np.ndarray | None, offset: int = 0):
+    def answer(self, frame, mask, offset=0, coded=None) -> pd.DataFrame:
         where = np.arange(len(frame)) if mask is None else np.flatnonzero(mask)
         where = where[: self.stop]
         rows = frame.iloc[where][list(self.columns)].reset_index(drop=True)
@@ -322,8 +369,8 @@ class GroupHead:
     columns: tuple
     limit: int = 200
 
-    def answer(self, frame: pd.DataFrame, mask: np.ndarray | None, offset: int = 0):
-        codes = self.groups.encode(frame)
+    def answer(self, frame, mask, offset, coded) -> dict:
+        codes = coded(self.groups)
         heads = {}
         for group, stop in self.stops:
             picked = codes == group
@@ -410,12 +457,34 @@ def _answer_partition(frame, offset, roles, expression, predicate, requests):
         "filtered": int(filtered.sum()),
         "selected": int(selected.sum()),
     }
+    # counting gathers codes: by position when few are picked, not at all when all are
+    wheres = {
+        scope: _cheapest(masks[scope], answers[scope]) for scope in ("filtered", "selected")
+    }
+    wheres["all"] = None
+    memo: dict[Any, np.ndarray] = {}
+
+    def coded(encoder) -> np.ndarray:
+        if encoder not in memo:
+            if isinstance(encoder, Lookup | Groups):
+                memo[encoder] = encoder.encode(frame, coded)
+            else:
+                memo[encoder] = encoder.encode(frame)
+        return memo[encoder]
+
     for request in requests:
-        if isinstance(request, Head | GroupHead):
-            answers[request] = request.answer(frame, masks[request.scope], offset)
-        else:
-            answers[request] = request.answer(frame, masks[request.scope])
+        where = wheres if isinstance(request, Count) else masks
+        answers[request] = request.answer(frame, where[request.scope], offset, coded)
     return answers
+
+
+def _cheapest(mask: np.ndarray, count: int) -> np.ndarray | None:
+    """The mask, its positions when it picks few, or None when it picks all."""
+    if count == len(mask):
+        return None
+    if count * 16 < len(mask):
+        return np.flatnonzero(mask)
+    return mask
 
 
 def _merge(first: dict, second: dict) -> dict:

@@ -309,7 +309,10 @@ class Selection(param.Parameterized):
             if not isinstance(request, str)
             and (
                 request.scope == "all"
-                or (request.scope == "filtered" and self._answers_filter == self.filter_version)
+                or (
+                    request.scope == "filtered"
+                    and self._answers_filter == self.filter_version
+                )
             )
         }
         wanted = [r for r in {**self._asked, **self._asked_of_filter} if r not in kept]
@@ -340,15 +343,16 @@ class Selection(param.Parameterized):
         """
         if not self.dataset.lazy:
             raise TypeError("Selection.answer serves lazy datasets only.")
-        self._asked[request] = None
-        if request.scope == "filtered":
-            self._asked_of_filter[request] = None
+        # the same question of the other scope is likely next (the embedding asks
+        # for the selected layer only while something is selected): ask both
+        both = [request]
+        if request.scope != "all":
+            both = [replace(request, scope=s) for s in ("filtered", "selected")]
+        self._asked.update(dict.fromkeys(both))
+        if request.scope != "all":
+            self._asked_of_filter[replace(request, scope="filtered")] = None
         if request not in self._answers:
-            # the same question of the other scope is likely next: answer both at once
-            both = {request}
-            if request.scope != "all":
-                both |= {replace(request, scope=s) for s in ("filtered", "selected")}
-            answers = self._run(sorted(both, key=repr))
+            answers = self._run(both)
             self._answers.update({r: answers[r] for r in both})
         return self._answers[request]
 
@@ -489,7 +493,9 @@ class Selection(param.Parameterized):
 
     def _lazy_rows(self, scope: str):
         dataset = self.dataset
-        return lazy.rows(dataset.frame, dataset.roles, self._expression, self.selected, scope)
+        return lazy.rows(
+            dataset.frame, dataset.roles, self._expression, self.selected, scope
+        )
 
     def group_counts(self) -> pd.DataFrame:
         """Filtered and selected counts per group; one row 'all' without group_by."""
@@ -516,7 +522,8 @@ class Selection(param.Parameterized):
             return pd.DataFrame(counts, index=index)
         encoder, labels = self.group_codes, self.group_labels
         counts = {
-            scope: self.answer(lazy.Count(scope, (encoder,))) for scope in ("filtered", "selected")
+            scope: self.answer(lazy.Count(scope, (encoder,)))
+            for scope in ("filtered", "selected")
         }
         return pd.DataFrame(counts, index=pd.Index(labels, name="group"))
 

@@ -170,3 +170,20 @@ def test_every_public_parameter_has_a_doc():
         if name not in inherited and not name.startswith("_") and not parameter.doc
     ]
     assert missing == []
+
+
+def test_bars_send_short_labels_and_select_by_key():
+    """A bar of a long text shows 60 characters; the click names its category by
+    position, so the full value never travels to the browser and back."""
+    long = "a caption " * 100
+    frame = pd.DataFrame({"id": [1, 2, 3], "caption": [long, long, "short"]})
+    summary = sy.Summary(frame)
+    bars = summary._bars()[0]["bars"]
+    assert [len(b["label"]) for b in bars] == [60, 5] and bars[0]["label"].endswith("…")
+    BarCharts = sy.components.summary.BarCharts
+    charts = BarCharts(summary._on_bar)
+    charts._handle_msg({"column": "caption", "key": bars[0]["key"], "mode": "replace"})
+    assert list(summary.selection.selected_rows()["id"]) == [1, 2]
+    charts._handle_msg({"column": "caption", "key": 99, "mode": "replace"})
+    charts._handle_msg({"column": "caption", "key": "1", "mode": "replace"})
+    assert list(summary.selection.selected_rows()["id"]) == [1, 2]

@@ -16,6 +16,8 @@ import time
 import pandas as pd
 import pytest
 
+from symphony.synthetic import synthetic_table
+
 from ..ui.helpers import FRAME_JS, draw_box, inside, plot_frame
 
 pytestmark = pytest.mark.timeout(600)
@@ -157,4 +159,58 @@ def test_brush_reaches_python_and_python_redraws_the_page(notebook, jupyterlab):
     page.screenshot(path="/tmp/jupyterlab.png")
     assert page.errors == []
     assert page.console_errors == []
+    assert page.refused == []
+
+
+LONG_TEXT_CELLS = [
+    """import symphony as sy
+from symphony.synthetic import synthetic_table
+
+table = synthetic_table(50_000, seed=7)
+table["caption"] = [(f"caption {i:05d} " + "lorem ipsum " * 90)[:1_000] for i in range(len(table))]
+app = sy.Symphony(sy.Dataset(table))""",
+    "app",
+]
+
+
+def test_long_captions_keep_the_notebook_connected(lab_page, jupyterlab):
+    """50,000 instances with a 1 KB caption each (about 50 MB of text) shown inline:
+    the grid's page carries cut captions, every comm message stays small, and a
+    filter from a later cell still redraws the page."""
+    import nbformat
+
+    page, lab = lab_page, jupyterlab
+    notebook = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_code_cell(source) for source in LONG_TEXT_CELLS]
+    )
+    nbformat.write(notebook, lab.root / "captions.ipynb")
+    sizes: list[int] = []
+    closed: list[str] = []
+
+    def on_socket(socket) -> None:
+        socket.on("framereceived", lambda payload: sizes.append(len(payload)))
+        socket.on("close", lambda socket: closed.append(socket.url))
+
+    page.on("websocket", on_socket)
+    page.goto(lab.notebook_url("captions.ipynb"), timeout=60_000)
+    page.locator(CELLS).first.wait_for(timeout=60_000)
+    wait_idle(lab)
+    page.locator(CODE_CELLS).first.locator(".jp-InputPrompt").click()
+    run_menu(page, "Run All Cells")
+    page.wait_for_function(ALL_RUN_JS, timeout=120_000)
+    wait_idle(lab)
+    wait_number(page, ".sy-status-filtered", 50_000, timeout=60_000)
+    captions = page.locator(
+        ".jp-OutputArea-output .sy-instancegrid .tabulator-cell[tabulator-field='caption']"
+    ).all_inner_texts()
+    assert len(captions) == 40 and captions[0].startswith("caption 00000 lorem")
+    assert max(len(text) for text in captions) <= 200
+
+    run_new_cell(page, lab, 'app.selection.filter = "label == 3"')
+    table = synthetic_table(50_000, seed=7)
+    wait_number(page, ".sy-status-filtered", int((table["label"] == 3).sum()))
+
+    assert not [url for url in closed if "/kernels/" in url], closed
+    assert sizes and max(sizes) < 3_000_000, max(sizes)
+    assert page.errors == []
     assert page.refused == []

@@ -112,13 +112,19 @@ class ConfusionMatrix(Component):
 
     def _find_classes(self) -> list:
         """Every value of the label and prediction columns, in natural order."""
-        frame, label, prediction = self.dataset.frame, self.dataset.label, self.dataset.prediction
+        frame, label, prediction = (
+            self.dataset.frame,
+            self.dataset.label,
+            self.dataset.prediction,
+        )
         if self.dataset.lazy:
             found = [self.dataset.codes(c).values for c in (label, prediction)]
         else:
             found = [frame[label].dropna().unique(), frame[prediction].dropna().unique()]
         values = pd.unique(np.concatenate([np.asarray(v, dtype=object) for v in found]))
-        return sorted((v.item() if hasattr(v, "item") else v for v in values), key=_sort_key)
+        return sorted(
+            (v.item() if hasattr(v, "item") else v for v in values), key=_sort_key
+        )
 
     def _cell_codes(self) -> np.ndarray:
         """The matrix cell of every instance as one integer, -1 outside the matrix.

@@ -233,7 +233,9 @@ class Embedding(Component):
             title = None
             made = self.dataset.derived(
                 ("colours", None),
-                lambda: _apply_colours(np.zeros(len(self.dataset), np.int32), ("instance",)),
+                lambda: _apply_colours(
+                    np.zeros(len(self.dataset), np.int32), ("instance",)
+                ),
             )
         codes, kept = made
         categories = pd.Categorical.from_codes(codes, categories=list(kept))

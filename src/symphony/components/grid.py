@@ -271,7 +271,9 @@ class InstanceGrid(Component):
             return self._lazy_grouped_rows(start, start + self.page_size)
         if self.dataset.lazy:
             request = lazy.Head(
-                self._showing, start + self.page_size, tuple(self.dataset.columns),
+                self._showing,
+                start + self.page_size,
+                tuple(self.dataset.columns),
                 self.max_chars,
             )
             return self.selection.answer(request).iloc[start:].reset_index(drop=True)
@@ -291,7 +293,9 @@ class InstanceGrid(Component):
         for group in np.flatnonzero(counts):
             first, last = ends[group] - counts[group], ends[group]
             if last > start and first < stop:
-                spans.append((int(group), int(max(start - first, 0)), int(min(stop, last) - first)))
+                spans.append(
+                    (int(group), int(max(start - first, 0)), int(min(stop, last) - first))
+                )
         if not spans:
             return lazy.Head("all", 0, tuple(self.dataset.columns)).answer(
                 self.dataset.frame._meta, None

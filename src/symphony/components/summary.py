@@ -26,6 +26,7 @@ __all__ = ["Summary"]
 _MAX_CATEGORIES = 20
 _MAX_GROUP_ROWS = 30
 _BINS = 12
+_MAX_LABEL = 60  # characters of a bar's label sent to the browser
 _BAR = "#4c78a8"
 _PICKED = "#f58518"
 
@@ -48,6 +49,11 @@ def _summarised_columns(dataset: Dataset) -> list[str]:
     for projection in dataset.projections.values():
         skip |= {projection.x, projection.y}
     return [c for c in dataset.columns if c not in skip]
+
+
+def _shorten(text: str, limit: int = _MAX_LABEL) -> str:
+    """A bar's label as shown: at most `limit` characters."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _fmt(number: float) -> str:
@@ -117,6 +123,7 @@ class Summary(Component):
         )
         self._columns = names[: self.max_columns]
         self._counted: dict[str, tuple[int, np.ndarray]] = {}
+        self._positions: dict[str, dict[str, int]] = {}
         self._edges = {
             name: self.dataset.codes(name, _BINS).edges
             for name in self._columns
@@ -325,6 +332,7 @@ class Summary(Component):
         charts = []
         for column in self._columns:
             table = self.distribution(column)
+            positions = self._label_positions(column)
             top = max(int(table["filtered"].max()) if len(table) else 0, 1)
             charts.append(
                 {
@@ -332,7 +340,8 @@ class Summary(Component):
                     "kind": "histogram" if column in self._edges else "top values",
                     "bars": [
                         {
-                            "label": str(value),
+                            "label": _shorten(str(value)),
+                            "key": positions[value],
                             "filtered": int(filtered),
                             "selected": int(picked),
                             "width": round(100 * filtered / top, 1),
@@ -379,9 +388,28 @@ class Summary(Component):
         self.selection.param.watch(update, "revision")
         return self._card(view, bars)
 
-    def _on_bar(self, column: str, label: str, mode: str) -> None:
-        if column in self._columns:
-            self.select_bar(column, label, mode)
+    def _on_bar(self, column: str, key: int | str, mode: str) -> None:
+        """Select a clicked bar, named by its position among the column's categories
+        (as the browser sends it) or by its label."""
+        if column not in self._columns:
+            return
+        if isinstance(key, int):
+            labels = self._codes(column).labels
+            if not 0 <= key < len(labels):
+                return
+            key = labels[key]
+        self.select_bar(column, key, mode)
+
+    def _codes(self, column: str):
+        return self.dataset.codes(column, _BINS if column in self._edges else None)
+
+    def _label_positions(self, column: str) -> dict[str, int]:
+        """Where each label of a column sits among its categories; made once."""
+        if column not in self._positions:
+            self._positions[column] = {
+                label: n for n, label in enumerate(self._codes(column).labels)
+            }
+        return self._positions[column]
 
 
 _CSS = f"""
@@ -410,8 +438,10 @@ class BarCharts(JSComponent):
     charts = param.List(
         default=[],
         doc="""
-        One dict per column: column, kind, and bars (label, filtered, selected, width
-        and part as percentages of the longest bar).""",
+        One dict per column: column, kind, and bars (label cut to 60 characters,
+        key (the bar's position among the column's categories, sent back on a
+        click), filtered, selected, and width and part as percentages of the
+        longest bar).""",
     )
 
     _esm = """
@@ -454,7 +484,7 @@ class BarCharts(JSComponent):
             row.append(label, track, count);
             row.addEventListener("click", (event) => {
               const mode = event.shiftKey ? "add" : (event.altKey ? "subtract" : "replace");
-              model.send_msg({ column: chart.column, label: bar.label, mode: mode });
+              model.send_msg({ column: chart.column, key: bar.key, mode: mode });
             });
             box.appendChild(row);
           }
@@ -492,6 +522,6 @@ class BarCharts(JSComponent):
     def _handle_msg(self, msg) -> None:
         if not isinstance(msg, dict):
             return
-        column, label, mode = msg.get("column"), msg.get("label"), msg.get("mode")
-        if isinstance(column, str) and isinstance(label, str) and mode in MODES:
-            self._on_bar(column, label, mode)
+        column, key, mode = msg.get("column"), msg.get("key"), msg.get("mode")
+        if isinstance(column, str) and type(key) is int and mode in MODES:
+            self._on_bar(column, key, mode)
