@@ -35,6 +35,17 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--files", help="root folder of the instance files (default: the table's folder)"
     )
+    serve.add_argument(
+        "--lazy",
+        action="store_true",
+        help="open a Parquet table through dask even when it is under 1 GB",
+    )
+    serve.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="a dask.distributed scheduler (such as tcp://10.0.0.5:8786) that runs "
+        "the passes over a lazy table",
+    )
     serve.add_argument("--port", type=int, default=5006, help="port (default: 5006)")
     serve.add_argument(
         "--address", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)"
@@ -65,7 +76,19 @@ def _load(args: argparse.Namespace):
     path = Path(args.path)
     id_column = None if args.id_column.lower() == "none" else args.id_column
     files = args.files if args.files is not None else path.parent
-    return Dataset(path, id_column=id_column, files=files), f"Symphony · {path.name}"
+    dataset = Dataset(path, id_column=id_column, files=files, lazy=args.lazy or None)
+    return dataset, f"Symphony · {path.name}"
+
+
+def _connect(address: str):
+    """A dask.distributed client of the scheduler at `address`, or None with a message."""
+    from distributed import Client
+
+    try:
+        return Client(address, timeout=20)
+    except (OSError, TimeoutError, ValueError) as error:
+        _say(f"cannot reach the dask scheduler at {address}: {error}")
+        return None
 
 
 def serve(args: argparse.Namespace) -> int:
@@ -75,6 +98,12 @@ def serve(args: argparse.Namespace) -> int:
     from .app import Symphony
     from .dataset import DatasetError
 
+    client = None
+    if args.scheduler:
+        client = _connect(args.scheduler)
+        if client is None:
+            return 2
+        _say(f"dask passes run on {args.scheduler}")
     try:
         dataset, title = _load(args)
     except DatasetError as error:

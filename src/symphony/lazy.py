@@ -4,7 +4,8 @@ A dataset backed by a dask DataFrame never holds its columns in the server. What
 session needs after a change (how many instances pass the filter and are selected,
 counts per category for the charts and the confusion matrix, the embedding's
 per-pixel counts, the first rows of the grid) is described by small hashable
-requests. `run` turns a list of requests into one task per partition that
+requests, each asked of one scope: "all" instances, the "filtered" ones, or the
+"selected" ones among those. `run` turns a list of requests into one task per partition that
 evaluates the filter and the selected predicate on that partition and answers
 every request from it; the answers are merged pairwise on the workers, so one
 `dask.compute` brings back only aggregates, whatever the number of instances.
@@ -16,7 +17,7 @@ column roles, never the Dataset object.
 
 Encoders turn the columns of one partition into small integer codes, as
 `Dataset.codes` does for a whole pandas table; their categories or bin edges are
-found once per dataset (`describe_column`), so every partition codes alike.
+found once per dataset (`Dataset.codes`), so every partition codes alike.
 """
 
 from __future__ import annotations
@@ -46,11 +47,15 @@ __all__ = [
     "PartitionView",
     "Raster",
     "Roles",
+    "bin_codes",
+    "check_predicate",
+    "distinct",
     "is_dask",
+    "positions_in",
+    "rows",
     "run",
+    "value_counts",
 ]
-
-SCOPES = ("all", "filtered", "selected")
 
 
 def is_dask(data: Any) -> bool:
@@ -257,9 +262,12 @@ class Count:
             codes = coded(self.encoders[0])
         else:
             codes = np.zeros(len(frame), dtype=np.int64)
+            valid = np.ones(len(frame), dtype=bool)
             for encoder in self.encoders:
                 part = coded(encoder)
-                codes = np.where(part >= 0, codes * encoder.size + part, -1)
+                valid &= part >= 0
+                codes = codes * encoder.size + part
+            codes[~valid] = -1
         picked = codes if mask is None else codes[mask]
         counts = np.bincount(picked[picked >= 0], minlength=int(np.prod(sizes)))
         return counts.reshape(sizes)

@@ -226,6 +226,7 @@ class Selection(param.Parameterized):
         self.filter_version = 0  # bumped whenever filtered_mask changes
         self._filtered_count: tuple[int, int] = (-1, 0)
         self._selected_where: tuple[int, np.ndarray] = (-1, np.array([], dtype=np.int64))
+        self._filtered_where: tuple[int, np.ndarray] = (-1, np.array([], dtype=np.int64))
         self._past: list[dict[str, Any]] = []
         self._future: list[dict[str, Any]] = []
         self._restoring = False
@@ -451,6 +452,16 @@ class Selection(param.Parameterized):
         if self._selected_where[0] != self.revision:
             self._selected_where = (self.revision, np.flatnonzero(self._selected))
         return self._selected_where[1]
+
+    @property
+    def filtered_where(self) -> np.ndarray:
+        """The instances that pass the filter as row positions when they are few,
+        else as the mask; kept until the filter changes."""
+        if self.filtered_count * 16 >= len(self._filtered):
+            return self._filtered
+        if self._filtered_where[0] != self.filter_version:
+            self._filtered_where = (self.filter_version, np.flatnonzero(self._filtered))
+        return self._filtered_where[1]
 
     @property
     def filtered_count(self) -> int:

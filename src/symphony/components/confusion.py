@@ -173,9 +173,9 @@ class ConfusionMatrix(Component):
         if self.dataset.lazy:
             self._counted = {key: self._lazy_matrix(group)}
         if key not in self._counted:
-            keep = self.selection.filtered_mask
+            keep = self.selection.filtered_where
             if group is not None:
-                keep = keep & self._group_mask(group)
+                keep = self.selection.filtered_mask & self._group_mask(group)
             cells = self._cells[keep]
             size = len(self._classes)
             counts = np.bincount(cells[cells >= 0], minlength=size * size)

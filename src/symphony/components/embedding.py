@@ -329,7 +329,7 @@ class Embedding(Component):
         selection = self.selection
         key = (selection.filter_version, self._coloring_key, view)
         if self._base_cache is None or self._base_cache[0] != key:
-            where = "filtered" if self.dataset.lazy else selection.filtered_mask
+            where = "filtered" if self.dataset.lazy else selection.filtered_where
             self._base_cache = (key, self._aggregate(where, canvas), {})
         _, counts, images = self._base_cache
         if grey not in images:

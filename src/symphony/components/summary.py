@@ -140,7 +140,7 @@ class Summary(Component):
         version = self.selection.filter_version
         cached = self._counted.get(column)
         if cached is None or cached[0] != version:
-            cached = (version, codes.count(self.selection.filtered_mask))
+            cached = (version, codes.count(self.selection.filtered_where))
             self._counted[column] = cached
         return cached[1]
 
