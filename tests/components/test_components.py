@@ -187,3 +187,33 @@ def test_bars_send_short_labels_and_select_by_key():
     charts._handle_msg({"column": "caption", "key": 99, "mode": "replace"})
     charts._handle_msg({"column": "caption", "key": "1", "mode": "replace"})
     assert list(summary.selection.selected_rows()["id"]) == [1, 2]
+
+
+def test_embedding_shading_matches_datashader():
+    """The embedding's own shading gives datashader's colours and opacities, within
+    rounding, on the pixels that hold instances; empty pixels stay transparent."""
+    import datashader.transfer_functions as tf
+    import numpy as np
+    import xarray as xr
+
+    from symphony.components.embedding import _shade_categories
+
+    rng = np.random.default_rng(4)
+    counts = rng.poisson(0.4, size=(60, 80, 5)) * (rng.random((60, 80, 1)) < 0.4)
+    counts = counts.astype(np.uint32)
+    colours = ["#4c78a8", "#f58518", "#e45756", "#72b7b2", "#54a24b"]
+    aggregate = xr.DataArray(counts, dims=("y", "x", "c"), coords={"c": list("abcde")})
+    expected = (
+        tf.shade(aggregate, color_key=dict(zip("abcde", colours)), how="log", min_alpha=200)
+        .data.view(np.uint8)
+        .reshape(60, 80, 4)
+        .astype(int)
+    )
+    shaded = _shade_categories(counts, colours, vary_alpha=True)
+    shaded = shaded.view(np.uint8).reshape(60, 80, 4).astype(int)
+    filled = counts.sum(axis=2) > 0
+    assert np.abs(shaded - expected)[filled].max() <= 3
+    assert (shaded[~filled] == 0).all() and (shaded[filled, 3] >= 200).all()
+    grey = _shade_categories(counts, ["#c8c8c8"] * 5, vary_alpha=False)
+    grey = grey.view(np.uint8).reshape(60, 80, 4)
+    assert (grey[filled] == [200, 200, 200, 255]).all()

@@ -102,6 +102,7 @@ class ConfusionMatrix(Component):
         )
         self._table.on_click(self._on_click)
         self._group_views: dict[str, tuple[pn.pane.HTML, pn.widgets.Tabulator]] = {}
+        self._shown: dict[int, tuple] = {}  # what each table shows, by id
         self._layout_key: tuple | None = None
         self._body = pn.Column(self._table, sizing_mode="stretch_width", margin=0)
         self.selection.param.watch(self._refresh, "revision")
@@ -288,7 +289,7 @@ class ConfusionMatrix(Component):
         counts = self._group_matrices()
         shown = _largest(counts, _MAX_GROUPS)
         for group in set(self._group_views) - set(shown):
-            del self._group_views[group]
+            self._shown.pop(id(self._group_views.pop(group)[1]), None)
         for group in shown:
             title, table = self._group_view(group, counts[group])
             title.object = self._group_title(group, counts[group])
@@ -306,6 +307,14 @@ class ConfusionMatrix(Component):
             self._layout_key = None
 
     def _restyle(self, widget: pn.widgets.Tabulator, table: pd.DataFrame) -> None:
+        """Show new counts, unless the table already shows these counts with this
+        cell outlined (a brush elsewhere leaves the filtered matrix as it is)."""
+        picked = self.selection.selected
+        outlined = picked if isinstance(picked, ConfusionCell) else None
+        shown = (table.to_numpy().tobytes(), tuple(table.index), tuple(table.columns))
+        if self._shown.get(id(widget)) == (shown, outlined):
+            return
+        self._shown[id(widget)] = (shown, outlined)
         widget.value = table
         widget.style.apply(self._cell_styles, axis=None)
 

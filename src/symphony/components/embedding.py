@@ -316,11 +316,13 @@ class Embedding(Component):
         """An image of per-category counts: in colour, or all grey with `key` None."""
         if counts is None:
             return None
-        if key is None:
-            total = counts.sum(dim=counts.dims[-1])
-            image = tf.shade(total, cmap=[_REST, _REST], how="linear", min_alpha=200)
-        else:
-            image = tf.shade(counts, color_key=key, how="log", min_alpha=200)
+        categories = list(counts.coords[counts.dims[-1]].values)
+        colours = [_REST] * len(categories) if key is None else [key[c] for c in categories]
+        rgba = _shade_categories(counts.values, colours, vary_alpha=key is not None)
+        y, x = counts.dims[:2]
+        image = tf.Image(
+            rgba, coords={y: counts.coords[y], x: counts.coords[x]}, dims=(y, x)
+        )
         return tf.spread(image, px=spread)
 
     def _base(self, canvas: ds.Canvas, grey: bool, view: tuple):
@@ -494,6 +496,40 @@ def _as_aggregate(counts: np.ndarray, canvas: ds.Canvas, categories: list[str]):
         dims=("y", "x", "category"),
         coords={"y": ys, "x": xs, "category": categories},
     )
+
+
+def _shade_categories(
+    counts: np.ndarray, colours: list[str], vary_alpha: bool
+) -> np.ndarray:
+    """Counts per pixel and category, shaded as datashader's `shade` does with a
+    colour key, `how="log"` and a `min_alpha` of 200, packed as RGBA in uint32.
+
+    A pixel's colour is the mean of its categories' colours weighted by their
+    counts. With `vary_alpha` its opacity grows with the log of its total count,
+    from 200 at the least crowded pixel to 255 at the most crowded; without, every
+    pixel with a count is opaque. One matrix product: several times faster than
+    datashader's general shading, which matters once per update.
+    """
+    height, width, size = counts.shape
+    flat = counts.reshape(-1, size).astype(np.float32)
+    total = flat.sum(axis=1)
+    filled = total > 0
+    rgb = np.array(
+        [[int(c[i : i + 2], 16) for i in (1, 3, 5)] for c in colours], np.float32
+    )
+    mixed = (flat[filled] @ rgb) / total[filled, None]
+    level = np.log1p(total[filled])
+    low, high = (level.min(), level.max()) if len(level) else (0.0, 0.0)
+    alpha = np.full_like(level, 255)
+    if vary_alpha and high > low:
+        alpha = 200 + 55 * (level - low) / (high - low)
+    packed = np.zeros(height * width, dtype=np.uint32)
+    channels = np.concatenate([mixed, alpha[:, None]], axis=1)
+    channels = np.clip(np.rint(channels), 0, 255).astype(np.uint32)
+    packed[filled] = (
+        channels[:, 0] | channels[:, 1] << 8 | channels[:, 2] << 16 | channels[:, 3] << 24
+    )
+    return packed.reshape(height, width)
 
 
 def _natural(value: str):
