@@ -50,6 +50,7 @@ __all__ = [
     "bin_codes",
     "check_predicate",
     "distinct",
+    "floats",
     "is_dask",
     "positions_in",
     "rows",
@@ -96,7 +97,7 @@ def positions_in(series: pd.Series, index: pd.Index) -> np.ndarray:
     return index.get_indexer(series).astype(np.int32)
 
 
-def _floats(series: pd.Series) -> np.ndarray:
+def floats(series: pd.Series) -> np.ndarray:
     """A column as floating-point numbers, missing ones as NaN, without a copy
     when it already is one."""
     if series.dtype.kind == "f":
@@ -150,7 +151,7 @@ class Bins:
         return len(self.edges) - 1
 
     def encode(self, frame: pd.DataFrame) -> np.ndarray:
-        return bin_codes(_floats(frame[self.column]), np.asarray(self.edges))
+        return bin_codes(floats(frame[self.column]), np.asarray(self.edges))
 
 
 @dataclass(frozen=True)
@@ -204,7 +205,7 @@ class Finite:
     size: int = 2
 
     def encode(self, frame: pd.DataFrame) -> np.ndarray:
-        finite = np.isfinite(_floats(frame[self.x])) & np.isfinite(_floats(frame[self.y]))
+        finite = np.isfinite(floats(frame[self.x])) & np.isfinite(floats(frame[self.y]))
         return finite.view(np.int8)
 
 

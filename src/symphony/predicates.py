@@ -128,11 +128,16 @@ class Box(Predicate):
             object.__setattr__(self, name, value)
 
     def mask(self, dataset: Dataset) -> np.ndarray:
-        projection = dataset.projection(self.projection)
-        x = dataset.frame[projection.x].to_numpy(dtype=float, na_value=np.nan)
-        y = dataset.frame[projection.y].to_numpy(dtype=float, na_value=np.nan)
+        x, y = _coordinates(dataset, self.projection)
+        # corners as float64 scalars: float32 coordinates are compared exactly,
+        # element by element, without a float64 copy of each column
+        x0, x1, y0, y1 = (np.float64(v) for v in (self.x0, self.x1, self.y0, self.y1))
         with np.errstate(invalid="ignore"):
-            return (x >= self.x0) & (x <= self.x1) & (y >= self.y0) & (y <= self.y1)
+            inside = x >= x0
+            inside &= x <= x1
+            inside &= y >= y0
+            inside &= y <= y1
+        return inside
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -175,12 +180,13 @@ class ConfusionCell(Predicate):
 
 
 def _coordinates(dataset: Dataset, name: str) -> tuple[np.ndarray, np.ndarray]:
-    """The x and y values of a projection as floats, missing values as NaN."""
+    """The x and y values of a projection as floats, missing values as NaN; float
+    columns as they are, without a copy."""
+    from .lazy import floats
+
     projection = dataset.projection(name)
     frame = dataset.frame
-    x = frame[projection.x].to_numpy(dtype=float, na_value=np.nan)
-    y = frame[projection.y].to_numpy(dtype=float, na_value=np.nan)
-    return x, y
+    return floats(frame[projection.x]), floats(frame[projection.y])
 
 
 @dataclass(frozen=True)

@@ -17,9 +17,13 @@ How events flow
     directly by the views that show one instance.
 
 What a session keeps
-    Two boolean masks, one byte per instance each: the filtered instances, and the
-    selected ones among them. Positions, counts and codes are derived from them on
-    demand or shared by the dataset, so one more session costs little.
+    Three boolean masks, one byte per instance each: the filtered instances, the
+    instances the selected predicate picks (kept so that a new filter does not
+    apply the predicate again), and the selected ones among the filtered. Positions,
+    counts and codes are derived from them on demand or shared by the dataset, so
+    one more session costs little. A lazy (dask) dataset keeps no mask at all:
+    each change is one dask pass that answers what the views ask
+    (`symphony.lazy`).
 
 Undo and redo
     Each change of filter, selected or group_by pushes the state shown before it
@@ -80,6 +84,16 @@ def _checked_focus(focus: Any) -> Any:
 
 
 _HISTORY = 100
+
+# a mask picking fewer than one instance in this many is used as row positions:
+# gathering a column at positions is then cheaper than scanning a whole mask
+_SPARSE = 4
+
+
+def _positions(mask: np.ndarray) -> np.ndarray:
+    """The positions of a mask's True entries, as int32 when they fit."""
+    where = np.flatnonzero(mask)
+    return where.astype(np.int32) if len(mask) < 2**31 else where
 
 
 class Positions:
@@ -214,7 +228,8 @@ class Selection(param.Parameterized):
         self._expression: Expression = parse("", dataset.columns)
         lazy_ = dataset.lazy
         self._filtered = None if lazy_ else np.ones(len(dataset), dtype=bool)
-        self._picked = None if lazy_ else np.zeros(len(dataset), dtype=bool)
+        self._picked: tuple | None = None  # the selected predicate and its mask
+        self._grouped_by: tuple | None = None
         self._answers: dict[Any, Any] = {}
         self._answers_filter = -1
         self._asked: dict[Any, None] = {}  # asked since the last pass
@@ -257,12 +272,14 @@ class Selection(param.Parameterized):
             self._answer_all()
             self._inputs = inputs
         else:
-            self._picked = self._selected_mask()
+            if self._picked is None or self._picked[0] != self.selected:
+                self._picked = (self.selected, self._selected_mask())
             self._inputs = inputs
-            self._selected = self._picked & self._filtered
-            self._picked = None  # only the combined mask is kept, to keep sessions small
+            self._selected = self._picked[1] & self._filtered
             self._selected_count = int(np.count_nonzero(self._selected))
-            self._groups = self._derive_groups()
+            if self._grouped_by != tuple(self.group_by):
+                self._groups = self._derive_groups()
+                self._grouped_by = tuple(self.group_by)
         with param.edit_constant(self):
             self.revision += 1
         log.debug("selection %s recomputed: revision %d", self.name, self.revision)
@@ -447,20 +464,20 @@ class Selection(param.Parameterized):
 
         Either indexes a column; positions are cheaper to gather when few are picked.
         """
-        if self._selected_count * 16 >= len(self._selected):
+        if self._selected_count * _SPARSE >= len(self._selected):
             return self._selected
         if self._selected_where[0] != self.revision:
-            self._selected_where = (self.revision, np.flatnonzero(self._selected))
+            self._selected_where = (self.revision, _positions(self._selected))
         return self._selected_where[1]
 
     @property
     def filtered_where(self) -> np.ndarray:
         """The instances that pass the filter as row positions when they are few,
         else as the mask; kept until the filter changes."""
-        if self.filtered_count * 16 >= len(self._filtered):
+        if self.filtered_count * _SPARSE >= len(self._filtered):
             return self._filtered
         if self._filtered_where[0] != self.filter_version:
-            self._filtered_where = (self.filter_version, np.flatnonzero(self._filtered))
+            self._filtered_where = (self.filter_version, _positions(self._filtered))
         return self._filtered_where[1]
 
     @property
