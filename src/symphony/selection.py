@@ -17,9 +17,9 @@ How events flow
     directly by the views that show one instance.
 
 What a session keeps
-    Three boolean masks, one byte per instance each: the filtered instances, the
-    instances the selected predicate picks (kept so that a new filter does not
-    apply the predicate again), and the selected ones among the filtered. Positions,
+    Two boolean masks, one byte per instance each: the filtered instances, and the
+    selected ones among them; and the instances the selected predicate picks, one
+    bit per instance, kept so that a new filter does not apply the predicate again. Positions,
     counts and codes are derived from them on demand or shared by the dataset, so
     one more session costs little. A lazy (dask) dataset keeps no mask at all:
     each change is one dask pass that answers what the views ask
@@ -228,7 +228,7 @@ class Selection(param.Parameterized):
         self._expression: Expression = parse("", dataset.columns)
         lazy_ = dataset.lazy
         self._filtered = None if lazy_ else np.ones(len(dataset), dtype=bool)
-        self._picked: tuple | None = None  # the selected predicate and its mask
+        self._picked: tuple | None = None  # the selected predicate, its mask as bits
         self._grouped_by: tuple | None = None
         self._answers: dict[Any, Any] = {}
         self._answers_filter = -1
@@ -273,9 +273,12 @@ class Selection(param.Parameterized):
             self._inputs = inputs
         else:
             if self._picked is None or self._picked[0] != self.selected:
-                self._picked = (self.selected, self._selected_mask())
+                picked = self._selected_mask()
+                self._picked = (self.selected, np.packbits(picked))
+            else:
+                picked = np.unpackbits(self._picked[1], count=len(self.dataset)).view(bool)
             self._inputs = inputs
-            self._selected = self._picked[1] & self._filtered
+            self._selected = picked & self._filtered
             self._selected_count = int(np.count_nonzero(self._selected))
             if self._grouped_by != tuple(self.group_by):
                 self._groups = self._derive_groups()

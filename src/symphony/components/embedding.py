@@ -160,7 +160,11 @@ class Embedding(Component):
         if self.dataset.lazy:
             finite = lazy.Finite(self._axes.x, self._axes.y)
             return int(self.selection.answer(lazy.Count("all", (finite,)))[0])
-        return int((~self._finite).sum())
+        finite = self._finite
+        return self.dataset.derived(
+            ("missing coordinates", self._axes.x, self._axes.y),
+            lambda: int(len(finite) - np.count_nonzero(finite)),
+        )
 
     # -- gestures --------------------------------------------------------------------
 

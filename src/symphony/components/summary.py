@@ -27,6 +27,7 @@ _MAX_CATEGORIES = 20
 _MAX_GROUP_ROWS = 30
 _BINS = 12
 _MAX_LABEL = 60  # characters of a bar's label sent to the browser
+_MAX_PACK = 1 << 20  # category combinations counted together in one bincount
 _BAR = "#4c78a8"
 _PICKED = "#f58518"
 
@@ -122,7 +123,7 @@ class Summary(Component):
             self.columns if self.columns is not None else _summarised_columns(self.dataset)
         )
         self._columns = names[: self.max_columns]
-        self._counted: dict[str, tuple[int, np.ndarray]] = {}
+        self._counted: dict[str, tuple[int, dict[str, np.ndarray]]] = {}
         self._positions: dict[str, dict[str, int]] = {}
         self._edges = {
             name: self.dataset.codes(name, _BINS).edges
@@ -138,17 +139,73 @@ class Summary(Component):
         if self.dataset.lazy:
             return self.selection.answer(lazy.Count("filtered", (codes.encoder,)))
         version = self.selection.filter_version
-        cached = self._counted.get(column)
-        if cached is None or cached[0] != version:
-            cached = (version, codes.count(self.selection.filtered_where))
-            self._counted[column] = cached
-        return cached[1]
+        if self._counted.get("filtered", (None,))[0] != version:
+            self._counted["filtered"] = (
+                version,
+                self._count(self.selection.filtered_where),
+            )
+        known = self._counted["filtered"][1]
+        return (
+            known[column] if column in known else codes.count(self.selection.filtered_where)
+        )
 
-    def _selected_counts(self, codes) -> np.ndarray:
+    def _selected_counts(self, column: str, codes) -> np.ndarray:
         """Counts per category of the selected instances."""
         if self.dataset.lazy:
             return self.selection.answer(lazy.Count("selected", (codes.encoder,)))
-        return codes.count(self.selection.selected_where)
+        revision = self.selection.revision
+        if self._counted.get("selected", (None,))[0] != revision:
+            self._counted["selected"] = (
+                revision,
+                self._count(self.selection.selected_where),
+            )
+        known = self._counted["selected"][1]
+        return (
+            known[column] if column in known else codes.count(self.selection.selected_where)
+        )
+
+    def _count(self, where: np.ndarray) -> dict[str, np.ndarray]:
+        """Counts per category of every summarised column, for the instances `where`
+        picks (a mask or positions): one gather and one bincount per pack."""
+        counts = {}
+        for columns, sizes, joint in self._packs():
+            total = np.bincount(joint[where], minlength=int(np.prod(sizes))).reshape(sizes)
+            for axis, column in enumerate(columns):
+                others = tuple(i for i in range(len(columns)) if i != axis)
+                counts[column] = total.sum(axis=others)[1:]  # slot 0: no category
+        return counts
+
+    def _packs(self) -> list[tuple[tuple[str, ...], tuple[int, ...], np.ndarray]]:
+        """The summarised columns' codes packed into few integer columns, shared by
+        every session: each pack numbers the combinations of its columns'
+        categories (at most `_MAX_PACK` of them), so counting every column of a
+        pack is one bincount."""
+
+        def compute():
+            codes = {c: self._codes(c) for c in self._columns}
+            groups: list[list[str]] = [[]]
+            product = 1
+            for column in self._columns:
+                size = len(codes[column].labels) + 1
+                if groups[-1] and product * size > _MAX_PACK:
+                    groups.append([])
+                    product = 1
+                groups[-1].append(column)
+                product *= size
+            packs = []
+            for columns in filter(None, groups):
+                sizes = tuple(len(codes[c].labels) + 1 for c in columns)
+                joint = np.zeros(len(self.dataset), dtype=np.int64)
+                for column, size in zip(columns, sizes, strict=True):
+                    joint *= size
+                    joint += codes[column].codes + 1
+                if np.prod(sizes) < 2**31:
+                    joint = joint.astype(np.int32)
+                joint.flags.writeable = False
+                packs.append((tuple(columns), sizes, joint))
+            return packs
+
+        return self.dataset.derived(("summary packs", tuple(self._columns)), compute)
 
     def counts(self) -> dict[str, int]:
         """Instances in all, passing the filter, and selected among those."""
@@ -169,7 +226,7 @@ class Summary(Component):
             {
                 "value": list(codes.labels),
                 "filtered": self._filtered_counts(column, codes),
-                "selected": self._selected_counts(codes),
+                "selected": self._selected_counts(column, codes),
             }
         )
         if binned:
