@@ -204,7 +204,12 @@ def test_embedding_shading_matches_datashader():
     colours = ["#4c78a8", "#f58518", "#e45756", "#72b7b2", "#54a24b"]
     aggregate = xr.DataArray(counts, dims=("y", "x", "c"), coords={"c": list("abcde")})
     expected = (
-        tf.shade(aggregate, color_key=dict(zip("abcde", colours)), how="log", min_alpha=200)
+        tf.shade(
+            aggregate,
+            color_key=dict(zip("abcde", colours, strict=True)),
+            how="log",
+            min_alpha=200,
+        )
         .data.view(np.uint8)
         .reshape(60, 80, 4)
         .astype(int)

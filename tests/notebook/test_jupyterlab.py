@@ -163,8 +163,11 @@ def test_brush_reaches_python_and_python_redraws_the_page(notebook, jupyterlab):
 
 
 LONG_TEXT_CELLS = [
-    """import symphony as sy
+    """import panel as pn
+import symphony as sy
 from symphony.synthetic import synthetic_table
+
+pn.extension("tabulator")
 
 table = synthetic_table(50_000, seed=7)
 table["caption"] = [(f"caption {i:05d} " + "lorem ipsum " * 90)[:1_000] for i in range(len(table))]
@@ -181,7 +184,8 @@ def test_long_captions_keep_the_notebook_connected(lab_page, jupyterlab):
 
     page, lab = lab_page, jupyterlab
     notebook = nbformat.v4.new_notebook(
-        cells=[nbformat.v4.new_code_cell(source) for source in LONG_TEXT_CELLS]
+        cells=[nbformat.v4.new_code_cell(source) for source in LONG_TEXT_CELLS],
+        metadata={"kernelspec": {"name": "python3", "display_name": "Python 3"}},
     )
     nbformat.write(notebook, lab.root / "captions.ipynb")
     sizes: list[int] = []
@@ -192,7 +196,8 @@ def test_long_captions_keep_the_notebook_connected(lab_page, jupyterlab):
         socket.on("close", lambda socket: closed.append(socket.url))
 
     page.on("websocket", on_socket)
-    page.goto(lab.notebook_url("captions.ipynb"), timeout=60_000)
+    # reset: a new workspace, so the gallery notebook's tab does not come back
+    page.goto(lab.notebook_url("captions.ipynb") + "&reset", timeout=60_000)
     page.locator(CELLS).first.wait_for(timeout=60_000)
     wait_idle(lab)
     page.locator(CODE_CELLS).first.locator(".jp-InputPrompt").click()
