@@ -201,6 +201,18 @@ def _fill_partition(part: pd.DataFrame, value: bool) -> pd.Series:
     return pd.Series(value, index=part.index, dtype=bool)
 
 
+def _may_be_missing(series: Any, operator_: str) -> bool:
+    """Whether a comparison of `series` could be True where a value is missing:
+    never for plain integers and booleans, which cannot be missing, nor for plain
+    floats and dates except with '!=' (NaN and NaT compare False otherwise)."""
+    kind = series.dtype.kind if isinstance(series.dtype, np.dtype) else "O"
+    if kind in "iub":
+        return False
+    if kind in "fmM":
+        return operator_ == "!="
+    return True
+
+
 def _to_mask(series: Any) -> Any:
     """Booleans with missing values made False."""
     if series.dtype == bool:
@@ -358,10 +370,10 @@ class _Evaluator:
             return _Value(left.data.isnull() & False, "boolean", left.node, True)
 
         left_data, right_data = self._align_kinds(left, right)
-        raw = _COMPARE[operator_](left_data, right_data)
-        mask = _to_mask(raw) & left.data.notnull()
-        if right.is_series:
-            mask = mask & right.data.notnull()
+        mask = _to_mask(_COMPARE[operator_](left_data, right_data))
+        for side in (left, right):
+            if side.is_series and _may_be_missing(side.data, operator_):
+                mask = mask & side.data.notnull()
         return _Value(mask, "boolean", left.node, True)
 
     def _check_comparable(self, left: _Value, operator_: str, right: _Value) -> None:
