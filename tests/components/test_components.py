@@ -222,3 +222,14 @@ def test_embedding_shading_matches_datashader():
     grey = _shade_categories(counts, ["#c8c8c8"] * 5, vary_alpha=False)
     grey = grey.view(np.uint8).reshape(60, 80, 4)
     assert (grey[filled] == [200, 200, 200, 255]).all()
+
+
+def test_detail_shows_long_text_whole_up_to_a_bound():
+    frame = pd.DataFrame({"id": [1, 2], "note": ["n" * 1_500, "m" * 50_000]})
+    grid = sy.InstanceGrid(frame)
+    grid.selection.focus = 1
+    assert "n" * 1_500 in grid._detail()
+    grid.selection.focus = 2
+    detail = grid._detail()
+    assert "m" * 20_000 in detail and "m" * 20_001 not in detail
+    assert "50,000 characters in all" in detail

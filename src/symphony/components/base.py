@@ -19,11 +19,26 @@ import param
 from ..dataset import Dataset
 from ..selection import Selection
 
-__all__ = ["Component", "ComponentError", "component_class", "register", "registered"]
+__all__ = [
+    "Component",
+    "ComponentError",
+    "component_class",
+    "register",
+    "registered",
+    "shorten",
+]
+
+LABEL_CHARS = 60  # at most this many characters of a value shown as a label
 
 log = logging.getLogger(__name__)
 
 ENTRY_POINT_GROUP = "symphony.components"
+
+
+def shorten(text: str, limit: int = LABEL_CHARS) -> str:
+    """A value's text as a label on the page: at most `limit` characters, so a view
+    stays small whatever the table holds."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 class ComponentError(LookupError):

@@ -19,7 +19,7 @@ import param
 from .. import lazy
 from ..dataset import Dataset
 from ..predicates import ConfusionCell
-from .base import Component, register
+from .base import Component, register, shorten
 
 __all__ = ["ConfusionMatrix"]
 
@@ -377,7 +377,7 @@ class ConfusionMatrix(Component):
         total = int(values.sum())
         accuracy = f"{np.trace(values) / total:.1%}" if total else "–"
         return (
-            f"<div class='sy-group-title'><b>{escape(group)}</b> · {total:,} instances · "
+            f"<div class='sy-group-title'><b>{escape(shorten(group))}</b> · {total:,} instances · "
             f"accuracy {accuracy}</div>"
         )
 

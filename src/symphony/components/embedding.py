@@ -24,7 +24,7 @@ import param
 from .. import lazy
 from ..dataset import Dataset
 from ..predicates import MODES, Box, Lasso
-from .base import Component, register
+from .base import Component, register, shorten
 
 __all__ = ["Embedding"]
 
@@ -418,7 +418,7 @@ class Embedding(Component):
             return ""
         swatches = "".join(
             f"<span style='margin-right:10px;white-space:nowrap'><span style='display:inline-"
-            f"block;width:10px;height:10px;background:{color}'></span> {escape(c)}</span>"
+            f"block;width:10px;height:10px;background:{color}'></span> {escape(shorten(c))}</span>"
             for c, color in palette.items()
         )
         return f"<div class='sy-legend'><b>{escape(title)}</b>: {swatches}</div>"

@@ -33,7 +33,7 @@ from .. import lazy
 from ..dataset import FileAccessError
 from ..predicates import Ids
 from ..selection import Positions
-from .base import Component, register
+from .base import Component, register, shorten
 
 __all__ = ["InstanceGrid"]
 
@@ -411,11 +411,11 @@ class InstanceGrid(Component):
                     "src": src,
                     "problem": problem,
                     "caption": caption,
-                    "id": str(instance),
+                    "id": shorten(str(instance), self.max_chars),
                     "title": f"{title} · {group}" if group else title,
                     "picked": bool(picked[n]),
                     "focus": focus is not None and instance == focus,
-                    "group": group,
+                    "group": shorten(group),
                 }
             )
         return items
@@ -473,7 +473,7 @@ class InstanceGrid(Component):
         if row is None:
             return f"<div class='sy-detail'>No instance has id {escape(repr(focus))}.</div>"
         fields = "".join(
-            f"<span class='sy-field'><b>{escape(str(k))}</b> {escape(str(v))}</span>"
+            f"<span class='sy-field'><b>{escape(str(k))}</b> {escape(_whole(v))}</span>"
             for k, v in row.items()
         )
         picture = ""
@@ -557,6 +557,18 @@ _DETAIL_CSS = """
 .sy-fields { display: flex; flex-wrap: wrap; gap: 2px 14px; }
 .sy-field b { color: #555; font-weight: 600; }
 """
+
+
+_DETAIL_CHARS = 20_000
+
+
+def _whole(value: Any) -> str:
+    """A field's text for the detail view: whole, unless it is longer than
+    `_DETAIL_CHARS` characters, which no page needs at once."""
+    text = str(value)
+    if len(text) <= _DETAIL_CHARS:
+        return text
+    return f"{text[:_DETAIL_CHARS]}… ({len(text):,} characters in all)"
 
 
 def _data_url(path, size: int) -> str:

@@ -19,14 +19,13 @@ from .. import lazy
 from ..dataset import Dataset
 from ..predicates import MODES, Range, Values
 from ..selection import MISSING_GROUP
-from .base import Component, register
+from .base import Component, register, shorten
 
 __all__ = ["Summary"]
 
 _MAX_CATEGORIES = 20
 _MAX_GROUP_ROWS = 30
 _BINS = 12
-_MAX_LABEL = 60  # characters of a bar's label sent to the browser
 _MAX_PACK = 1 << 20  # category combinations counted together in one bincount
 _BAR = "#4c78a8"
 _PICKED = "#f58518"
@@ -50,11 +49,6 @@ def _summarised_columns(dataset: Dataset) -> list[str]:
     for projection in dataset.projections.values():
         skip |= {projection.x, projection.y}
     return [c for c in dataset.columns if c not in skip]
-
-
-def _shorten(text: str, limit: int = _MAX_LABEL) -> str:
-    """A bar's label as shown: at most `limit` characters."""
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _fmt(number: float) -> str:
@@ -358,7 +352,7 @@ class Summary(Component):
         missing = MISSING_GROUP in group.split(" · ")
         style = " class='sy-group-missing'" if missing else ""
         return (
-            f"<tr><td{style}>{escape(group)}</td><td><span class='sy-group-count'>"
+            f"<tr><td{style}>{escape(shorten(group))}</td><td><span class='sy-group-count'>"
             f"{filtered:,}</span><span class='sy-group-bar' style='width:{width:.1f}px'>"
             f"</span></td><td>{picked:,}</td>"
             + (f"<td>{_percent(row['accuracy'])}</td>" if has_accuracy else "")
@@ -397,7 +391,7 @@ class Summary(Component):
                     "kind": "histogram" if column in self._edges else "top values",
                     "bars": [
                         {
-                            "label": _shorten(str(value)),
+                            "label": shorten(str(value)),
                             "key": positions[value],
                             "filtered": int(filtered),
                             "selected": int(picked),
