@@ -88,8 +88,8 @@ def test_long_captions_stay_on_the_server(page, served):
     seen = watch_websockets(page)
     open_dashboard(page, url)
     wait_number(page, FILTERED, N)
-    captions = grid_captions(page)
-    assert len(captions) == 40
+    captions = grid_captions(page)  # the rows the table has drawn, of one page of 40
+    assert 1 <= len(captions) <= 40
     assert captions[0].startswith("caption 00000 lorem")
     assert all(len(text) <= 200 for text in captions), max(map(len, captions))
 
