@@ -128,35 +128,20 @@ class Summary(Component):
             )
         }
 
-    def _filtered_counts(self, column: str, codes) -> np.ndarray:
-        """Counts per category of the filtered instances, kept until the filter changes."""
+    def _counts(self, scope: str, column: str, codes) -> np.ndarray:
+        """Counts per category of the filtered or the selected instances; every
+        column's are made at once and kept while the filter (or the selection)
+        stays."""
+        selection = self.selection
         if self.dataset.lazy:
-            return self.selection.answer(lazy.Count("filtered", (codes.encoder,)))
-        version = self.selection.filter_version
-        if self._counted.get("filtered", (None,))[0] != version:
-            self._counted["filtered"] = (
-                version,
-                self._count(self.selection.filtered_where),
-            )
-        known = self._counted["filtered"][1]
-        return (
-            known[column] if column in known else codes.count(self.selection.filtered_where)
-        )
-
-    def _selected_counts(self, column: str, codes) -> np.ndarray:
-        """Counts per category of the selected instances."""
-        if self.dataset.lazy:
-            return self.selection.answer(lazy.Count("selected", (codes.encoder,)))
-        revision = self.selection.revision
-        if self._counted.get("selected", (None,))[0] != revision:
-            self._counted["selected"] = (
-                revision,
-                self._count(self.selection.selected_where),
-            )
-        known = self._counted["selected"][1]
-        return (
-            known[column] if column in known else codes.count(self.selection.selected_where)
-        )
+            return selection.answer(lazy.Count(scope, (codes.encoder,)))
+        filtered = scope == "filtered"
+        version = selection.filter_version if filtered else selection.revision
+        where = selection.filtered_where if filtered else selection.selected_where
+        if self._counted.get(scope, (None,))[0] != version:
+            self._counted[scope] = (version, self._count(where))
+        known = self._counted[scope][1]
+        return known[column] if column in known else codes.count(where)
 
     def _count(self, where: np.ndarray) -> dict[str, np.ndarray]:
         """Counts per category of every summarised column, for the instances `where`
@@ -219,8 +204,8 @@ class Summary(Component):
         table = pd.DataFrame(
             {
                 "value": list(codes.labels),
-                "filtered": self._filtered_counts(column, codes),
-                "selected": self._selected_counts(column, codes),
+                "filtered": self._counts("filtered", column, codes),
+                "selected": self._counts("selected", column, codes),
             }
         )
         if binned:
