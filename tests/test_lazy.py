@@ -234,3 +234,10 @@ def test_bin_codes_agree_with_searchsorted(dtype):
         found = np.searchsorted(edges, values[finite].astype(float), side="right") - 1
         expected[finite] = np.clip(found, 0, 11)
         assert (lazy.bin_codes(values, edges) == expected).all()
+
+
+def test_mask_properties_say_a_lazy_selection_keeps_no_mask(table):
+    selection = sy.Selection(sy.Dataset(dd.from_pandas(table, npartitions=2)))
+    for name in ("filtered_mask", "selected_mask", "selected_where", "filtered_positions"):
+        with pytest.raises(TypeError, match=f"Selection.{name} is not kept for a lazy"):
+            getattr(selection, name)

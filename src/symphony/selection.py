@@ -19,11 +19,11 @@ How events flow
 What a session keeps
     Two boolean masks, one byte per instance each: the filtered instances, and the
     selected ones among them; and the instances the selected predicate picks, one
-    bit per instance, kept so that a new filter does not apply the predicate again. Positions,
-    counts and codes are derived from them on demand or shared by the dataset, so
-    one more session costs little. A lazy (dask) dataset keeps no mask at all:
-    each change is one dask pass that answers what the views ask
-    (`symphony.lazy`).
+    bit per instance, kept so that a new filter does not apply the predicate
+    again. Positions, counts and codes are derived from them on demand or shared
+    by the dataset, so one more session costs little. A lazy (dask) dataset keeps
+    no mask at all: each change is one dask pass that answers what the views ask
+    (`Selection.answer`, `symphony.lazy`), and the mask properties refuse.
 
 Undo and redo
     Each change of filter, selected or group_by pushes the state shown before it
@@ -441,24 +441,37 @@ class Selection(param.Parameterized):
 
     # -- reading -------------------------------------------------------------------------
 
+    def _require_eager(self, name: str) -> None:
+        """Refuse a mask property on a lazy dataset, which keeps no mask."""
+        if self.dataset.lazy:
+            raise TypeError(
+                f"Selection.{name} is not kept for a lazy (dask) dataset: read "
+                "rows() or selected_rows() (lazy DataFrames), or the counts "
+                "filtered_count and selected_count."
+            )
+
     @property
     def filtered_mask(self) -> np.ndarray:
         """True for each instance that passes the filter."""
+        self._require_eager("filtered_mask")
         return self._filtered
 
     @property
     def selected_mask(self) -> np.ndarray:
         """True for each selected instance that also passes the filter."""
+        self._require_eager("selected_mask")
         return self._selected
 
     @property
     def selected_positions(self) -> Positions:
         """Row positions of the selected instances that pass the filter, in order."""
+        self._require_eager("selected_positions")
         return Positions(self._selected, self._selected_count)
 
     @property
     def filtered_positions(self) -> Positions:
         """Row positions of the instances that pass the filter, in order."""
+        self._require_eager("filtered_positions")
         return Positions(self._filtered, self.filtered_count)
 
     @property
@@ -467,6 +480,7 @@ class Selection(param.Parameterized):
 
         Either indexes a column; positions are cheaper to gather when few are picked.
         """
+        self._require_eager("selected_where")
         if self._selected_count * _SPARSE >= len(self._selected):
             return self._selected
         if self._selected_where[0] != self.revision:
@@ -477,6 +491,7 @@ class Selection(param.Parameterized):
     def filtered_where(self) -> np.ndarray:
         """The instances that pass the filter as row positions when they are few,
         else as the mask; kept until the filter changes."""
+        self._require_eager("filtered_where")
         if self.filtered_count * _SPARSE >= len(self._filtered):
             return self._filtered
         if self._filtered_where[0] != self.filter_version:
