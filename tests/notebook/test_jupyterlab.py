@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import re
 import time
+import urllib.error
 
 import pandas as pd
 import pytest
@@ -35,10 +36,19 @@ CODE_CELLS = ".jp-Notebook .jp-CodeCell"
 
 
 def wait_idle(lab, timeout: float = 120) -> None:
-    """Wait until every kernel of the server reports idle."""
+    """Wait until every kernel of the server reports idle.
+
+    Listing the kernels while one is starting can answer 500 (jupyter_server reads
+    the new kernel's `last_activity` before it is set); that counts as not idle yet.
+    """
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        kernels = lab.api("kernels")
+        try:
+            kernels = lab.api("kernels")
+        except urllib.error.HTTPError as error:
+            if error.code != 500:
+                raise
+            kernels = None
         if kernels and all(k["execution_state"] == "idle" for k in kernels):
             return
         time.sleep(0.5)
