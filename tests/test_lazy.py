@@ -241,3 +241,20 @@ def test_mask_properties_say_a_lazy_selection_keeps_no_mask(table):
     for name in ("filtered_mask", "selected_mask", "selected_where", "filtered_positions"):
         with pytest.raises(TypeError, match=f"Selection.{name} is not kept for a lazy"):
             getattr(selection, name)
+
+
+def test_a_filter_failing_on_partition_values_keeps_the_last_valid_one(tmp_path):
+    """A Parquet column of categories opens with categories unknown to dask, so the
+    filter's types are checked only on the partitions: a failure there reads as an
+    invalid filter, and the next change works."""
+    frame = pd.DataFrame(
+        {"id": range(6), "ci": pd.Categorical([1, 2, 3, 1, 2, None]), "v": np.arange(6.0)}
+    )
+    frame.to_parquet(tmp_path / "table.parquet", index=False)
+    selection = sy.Selection(sy.Dataset(tmp_path / "table.parquet", lazy=True))
+    selection.filter = "v > 2"
+    selection.filter = "ci == 'a'"
+    assert "cannot compare column 'ci'" in selection.filter_error
+    assert selection.filtered_count == 3
+    selection.filter = "v > 1"
+    assert (selection.filtered_count, selection.filter_error) == (4, "")

@@ -236,6 +236,7 @@ class Selection(param.Parameterized):
         self._asked_of_filter: dict[Any, None] = {}  # filtered scope, this filter
         self._groups: pd.Series | None = None
         self._filter_seen: str | None = None
+        self._valid_filter: tuple = (self._expression, 0)
         self._last_selected: Predicate | None = None
         self._inputs: tuple | None = None
         self.filter_version = 0  # bumped whenever filtered_mask changes
@@ -269,7 +270,11 @@ class Selection(param.Parameterized):
             return
         if self.dataset.lazy:
             self._check_selected_lazily()
-            self._answer_all()
+            try:
+                self._answer_all()
+            except FilterError as error:  # the filter failed on a partition's values
+                self._refuse_filter(error)
+                return
             self._inputs = inputs
         else:
             if self._picked is None or self._picked[0] != self.selected:
@@ -405,6 +410,7 @@ class Selection(param.Parameterized):
                 mask = expression.evaluate(self.dataset.frame)  # lazy: checks types only
                 if not self.dataset.lazy:
                     self._filtered = mask.fillna(False).to_numpy(dtype=bool)
+                self._valid_filter = (self._expression, self.filter_version)
                 self._expression = expression
                 self.filter_version += 1
         except FilterError as error:
@@ -414,6 +420,14 @@ class Selection(param.Parameterized):
             return
         with param.edit_constant(self):
             self.filter_error = ""
+
+    def _refuse_filter(self, error: FilterError) -> None:
+        """Go back to the last valid filter after the new one failed on the values
+        of a lazy table (its types had passed), and say why, as for invalid text."""
+        self._expression, self.filter_version = self._valid_filter
+        with param.edit_constant(self):
+            self.filter_error = str(error)
+        self.param.warning(f"Filter not applied: {error.message}")
 
     def _check_group_by(self) -> None:
         """Drop group_by columns the table lacks, with a warning that names them."""
