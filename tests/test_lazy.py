@@ -173,7 +173,7 @@ def test_invalid_filter_and_selection_on_a_lazy_dataset(table):
     selection.filter = "confidence < 'high'"
     assert "confidence" in selection.filter_error
     assert selection.filtered_count == count
-    with pytest.raises(LookupError, match="umap"):
+    with pytest.raises(sy.DatasetError, match="No projection named .umap."):
         selection.selected = sy.Box("umap", 0, 1, 0, 1)
     assert selection.selected is None
 
@@ -258,3 +258,52 @@ def test_a_filter_failing_on_partition_values_keeps_the_last_valid_one(tmp_path)
     assert selection.filtered_count == 3
     selection.filter = "v > 1"
     assert (selection.filtered_count, selection.filter_error) == (4, "")
+
+
+def awkward_table(n: int = 400) -> pd.DataFrame:
+    """Columns that trip an engine: nullable integers with missing labels and
+    predictions, categories never used, long texts, text with missing values."""
+    rng = np.random.default_rng(5)
+    label = pd.array(rng.integers(0, 4, n), dtype="Int64")
+    label[rng.random(n) < 0.1] = pd.NA
+    prediction = pd.array(np.where(rng.random(n) < 0.8, label.fillna(0), 3), dtype="Int64")
+    prediction[rng.random(n) < 0.1] = pd.NA
+    return pd.DataFrame(
+        {
+            "label": label,
+            "prediction": prediction,
+            "kind": pd.Categorical(
+                rng.choice(["x", "y"], n), categories=["x", "y", "never"]
+            ),
+            "text": [("long " * 60)[: 250 + i % 3] if i % 4 else None for i in range(n)],
+            "projection_p_x": rng.normal(size=n),
+            "projection_p_y": rng.normal(size=n),
+        }
+    )
+
+
+AWKWARD_CHANGES = [
+    {"group_by": ["kind"]},
+    {"selected": Values("text", (("long " * 60)[:251],))},
+    {"group_by": ["text"], "filter": "notnull(label)"},
+    {"selected": sy.ConfusionCell(1, 3)},
+    {"group_by": ["kind", "text"]},
+]
+
+
+def test_awkward_columns_give_the_same_views():
+    frame = awkward_table()
+    eager = dashboard_numbered(frame)
+    deferred = dashboard_numbered(dd.from_pandas(frame, npartitions=3))
+    assert deferred.selection.dataset.id_column == "id"
+    for change in AWKWARD_CHANGES:
+        for app in (eager, deferred):
+            app.selection.param.update(**change)
+        assert observe(deferred) == observe(eager), change
+
+
+def dashboard_numbered(data) -> sy.Symphony:
+    app = sy.Symphony(sy.Dataset(data, id_column=None))
+    document = Document()
+    document.add_root(pn.panel(app).get_root(document))
+    return app

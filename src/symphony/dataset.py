@@ -131,6 +131,7 @@ def _describe_lazy(series: Any, bins: int | None) -> Codes:
 
     if bins is None:
         counts, missing = _lazy_module.value_counts(series)
+        counts = counts[counts > 0]  # a categorical column's unused categories
         counts = counts.sort_values(ascending=False, kind="stable")
         values = tuple(v.item() if isinstance(v, np.generic) else v for v in counts.index)
         labels = tuple(str(v) for v in values)
@@ -340,8 +341,7 @@ class Dataset(param.Parameterized):
         frame = _read_table(data, lazy)
         is_lazy = _lazy_module.is_dask(frame)
         if is_lazy:
-            frame, lengths = self._index_lazy(frame, id_column)
-            id_column = id_column or _numbered_column([str(c) for c in frame.columns])
+            frame, lengths, id_column = self._index_lazy(frame, id_column)
         else:
             if id_column is None:
                 id_column = _numbered_column([str(c) for c in frame.columns])
@@ -396,16 +396,31 @@ class Dataset(param.Parameterized):
         return frame
 
     @staticmethod
-    def _index_lazy(frame: Any, id_column: str | None) -> tuple[Any, tuple[int, ...]]:
+    def _index_lazy(frame: Any, id_column: str | None) -> tuple[Any, tuple[int, ...], str]:
         """Check a dask table's id column in one pass; number the rows if asked.
 
-        Returns the table and the length of each partition. Ids that increase
+        Returns the table, the length of each partition and the id column. Columns
+        of categories that dask does not know yet (as read from Parquet) are made
+        known, so filters see their values' type. Ids that increase
         within and across partitions are unique without comparing them all; only
         otherwise are the distinct ids counted.
         """
         import dask
 
         frame = frame.rename(columns={c: str(c) for c in frame.columns})
+        unknown = [
+            c
+            for c, dtype in frame.dtypes.items()
+            if isinstance(dtype, pd.CategoricalDtype) and not frame[c].cat.known
+        ]
+        if unknown:
+            found = _lazy_module.categories_of([frame[c] for c in unknown])
+            frame = frame.astype(
+                {
+                    c: pd.CategoricalDtype(values)
+                    for c, values in zip(unknown, found, strict=True)
+                }
+            )
         lengths = tuple(int(n) for n in frame.map_partitions(len).compute())
         if id_column is None:
             id_column = _numbered_column(list(frame.columns))
@@ -413,7 +428,7 @@ class Dataset(param.Parameterized):
             frame = frame.map_partitions(
                 _number_rows, id_column, offsets, meta=_numbered_meta(frame, id_column)
             )
-            return frame, lengths
+            return frame, lengths, id_column
         if id_column not in frame.columns:
             hint = _suggest(id_column, list(frame.columns))
             raise DatasetError(
@@ -440,7 +455,7 @@ class Dataset(param.Parameterized):
                 "Remove the duplicate rows, or pass id_column=None to number the "
                 "instances in a new column."
             )
-        return frame, lengths
+        return frame, lengths, id_column
 
     def _assign_roles(self) -> None:
         """Check the roles given and find the missing ones by the usual names."""
@@ -467,7 +482,8 @@ class Dataset(param.Parameterized):
 
     def _guess_kind(self) -> str:
         """Read the instance kind from the extensions of the first file paths."""
-        sample = self._frame[self.file_column].dropna().astype(str).head(20)
+        paths = self._frame[self.file_column].dropna().astype(str)
+        sample = paths.head(20, npartitions=-1) if self.lazy else paths.head(20)
         kinds = set()
         for path in sample:
             mime, _ = mimetypes.guess_type(path)
@@ -605,12 +621,13 @@ class Dataset(param.Parameterized):
                 None,
                 [distinct],
             )[distinct]
+            names = [self.codes(part.column).labels for part in parts]
             labels = []
             for number in found.tolist():
                 texts = []
-                for part in reversed(parts):
+                for part, part_names in zip(reversed(parts), reversed(names), strict=True):
                     number, code = divmod(number, part.size)
-                    texts.append(self.codes(part.column).labels[code])
+                    texts.append(part_names[code])
                 labels.append(" · ".join(reversed(texts)))
             order = sorted(range(len(labels)), key=labels.__getitem__)
             rank = np.empty(len(labels), dtype=np.int32)
@@ -664,6 +681,8 @@ class Dataset(param.Parameterized):
         """The resolved instance file of the row at `position`, or None."""
         if self.file_column is None or self.files is None:
             return None
+        if self.lazy:
+            raise TypeError("file_of(position) reads a pandas table; use file_for(value)")
         return self.file_for(self._frame[self.file_column].iat[position])
 
     def file_for(self, value: Any) -> Path | None:

@@ -48,6 +48,7 @@ __all__ = [
     "Raster",
     "Roles",
     "bin_codes",
+    "categories_of",
     "check_predicate",
     "distinct",
     "floats",
@@ -89,12 +90,21 @@ class Categories:
 
 def positions_in(series: pd.Series, index: pd.Index) -> np.ndarray:
     """The position of each value of `series` in `index`, -1 where it is not there."""
-    if series.dtype.kind in "iu" and index.dtype.kind in "iu" and len(index):
+    if _plain_integers(series) and index.dtype.kind in "iu" and len(index):
         return _small_int_codes(series.to_numpy(), index.to_numpy())
     if isinstance(series.dtype, pd.CategoricalDtype):
         table = np.append(index.get_indexer(series.cat.categories), -1).astype(np.int32)
         return table[series.cat.codes.to_numpy()]  # code -1 takes the last entry
     return index.get_indexer(series).astype(np.int32)
+
+
+def _plain_integers(series: pd.Series) -> bool:
+    """Whether a column holds numpy integers or booleans that fit in int64: never
+    missing, so compared and coded without a check for missing values."""
+    dtype = series.dtype
+    if not isinstance(dtype, np.dtype) or dtype.kind not in "biu":
+        return False
+    return not (dtype.kind == "u" and dtype.itemsize == 8)
 
 
 def floats(series: pd.Series) -> np.ndarray:
@@ -128,6 +138,8 @@ def bin_codes(values: np.ndarray, edges: np.ndarray) -> np.ndarray:
 def _small_int_codes(values: np.ndarray, known: np.ndarray) -> np.ndarray:
     """Positions of integer values among `known` integers, -1 for the others, by
     a lookup table when the known values span a small range."""
+    if known.dtype.kind == "u" and known.dtype.itemsize == 8:
+        return pd.Index(known).get_indexer(values)
     low, high = int(known.min()), int(known.max())
     if high - low > 1 << 20:
         return pd.Index(known).get_indexer(values)
@@ -185,7 +197,7 @@ class Correct:
 
     def encode(self, frame: pd.DataFrame) -> np.ndarray:
         label, prediction = frame[self.label], frame[self.prediction]
-        if label.dtype.kind in "biu" and prediction.dtype.kind in "biu":
+        if _plain_integers(label) and _plain_integers(prediction):
             return (label.to_numpy() == prediction.to_numpy()).astype(np.int32)
         present = (label.notna() & prediction.notna()).to_numpy(dtype=bool)
         codes = np.full(len(frame), -1, dtype=np.int32)
@@ -344,20 +356,16 @@ class Raster:
 @dataclass(frozen=True)
 class Head:
     """The first `stop` instances within `scope`, in table order, with their row
-    positions in a `_position` column; long texts cut to `limit` characters."""
+    positions in a `_position` column."""
 
     scope: str
     stop: int
     columns: tuple
-    limit: int = 200
 
     def answer(self, frame, mask, offset=0, coded=None) -> pd.DataFrame:
         where = np.arange(len(frame)) if mask is None else np.flatnonzero(mask)
         where = where[: self.stop]
         rows = frame.iloc[where][list(self.columns)].reset_index(drop=True)
-        for column in rows.columns:
-            if rows[column].dtype == object or pd.api.types.is_string_dtype(rows[column]):
-                rows[column] = rows[column].map(lambda v: _cut(v, self.limit))
         rows.insert(0, "_position", where + offset)
         return rows
 
@@ -376,7 +384,6 @@ class GroupHead:
     groups: Any
     stops: tuple
     columns: tuple
-    limit: int = 200
 
     def answer(self, frame, mask, offset, coded) -> dict:
         codes = coded(self.groups)
@@ -385,7 +392,7 @@ class GroupHead:
             picked = codes == group
             if mask is not None:
                 picked &= mask
-            head = Head("all", stop, self.columns, self.limit)
+            head = Head("all", stop, self.columns)
             heads[group] = head.answer(frame, picked, offset)
         return heads
 
@@ -395,13 +402,6 @@ class GroupHead:
             group: Head("all", stops[group], ()).merge(rows, second[group])
             for group, rows in first.items()
         }
-
-
-def _cut(value: Any, limit: int) -> Any:
-    """Text longer than `limit` characters, cut with an ellipsis; other values as is."""
-    if isinstance(value, str) and len(value) > limit:
-        return value[: limit - 1] + "…"
-    return value
 
 
 # -- one partition, and the merge of two answers --------------------------------------
@@ -542,9 +542,14 @@ def rows(frame, roles: Roles, expression, predicate, scope: str):
     )
 
 
-def check_predicate(frame, roles: Roles, predicate) -> None:
-    """Raise now, not on the workers, when a predicate names what the table lacks."""
-    predicate.mask(PartitionView(frame._meta.reset_index(drop=True), roles))
+def check_predicate(dataset, predicate) -> None:
+    """Raise now, not on the workers, when a predicate names what the table lacks:
+    the predicate runs on the table's empty meta frame, with the dataset's own
+    checks of projections and columns, so the errors are those of a pandas table."""
+    view = PartitionView(dataset.frame._meta.reset_index(drop=True), dataset.roles)
+    view.projection = dataset.projection
+    view._require_column = dataset._require_column
+    predicate.mask(view)
 
 
 def _tally(part: pd.Series) -> tuple[pd.Series, int]:
@@ -562,6 +567,23 @@ def value_counts(series) -> tuple[pd.Series, int]:
     import dask
 
     return dask.compute(_pairwise(_tally, _add_tallies, series.to_delayed()))[0]
+
+
+def _categories(part: pd.Series) -> pd.Index:
+    return part.cat.categories
+
+
+def _union_categories(first: pd.Index, second: pd.Index) -> pd.Index:
+    return first.append(second.difference(first))
+
+
+def categories_of(columns: list) -> list[list]:
+    """The categories of dask columns whose categories dask does not know (as read
+    from Parquet), in one pass over their partitions."""
+    import dask
+
+    trees = [_pairwise(_categories, _union_categories, c.to_delayed()) for c in columns]
+    return [list(found) for found in dask.compute(*trees)]
 
 
 def _distinct(part: pd.Series, limit: int) -> np.ndarray:

@@ -43,6 +43,7 @@ keeps the masks of the last valid filter, so views stay as they were.
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
@@ -274,7 +275,10 @@ class Selection(param.Parameterized):
                 self._answer_all()
             except FilterError as error:  # the filter failed on a partition's values
                 self._refuse_filter(error)
-                return
+                inputs = (self.filter_version, self.selected, tuple(self.group_by))
+                if inputs == self._inputs:
+                    return
+                self._answer_all()  # what else changed with it still counts
             self._inputs = inputs
         else:
             if self._picked is None or self._picked[0] != self.selected:
@@ -314,7 +318,7 @@ class Selection(param.Parameterized):
         """Refuse a predicate the lazy table cannot apply, putting the last one back."""
         if self.selected is not None:
             try:
-                lazy.check_predicate(self.dataset.frame, self.dataset.roles, self.selected)
+                lazy.check_predicate(self.dataset, self.selected)
             except (ValueError, TypeError, LookupError):
                 with param.discard_events(self):
                     self.selected = self._last_selected
@@ -436,6 +440,23 @@ class Selection(param.Parameterized):
             self.param.warning(f"group_by ignores {unknown}: not columns of the dataset.")
             with param.discard_events(self):
                 self.group_by = [c for c in self.group_by if c in self.dataset.columns]
+        if len(self.group_by) > MAX_GROUP_BY:
+            self.param.warning(
+                f"group_by takes at most {MAX_GROUP_BY} columns; ignoring "
+                f"{self.group_by[MAX_GROUP_BY:]}."
+            )
+            with param.discard_events(self):
+                self.group_by = self.group_by[:MAX_GROUP_BY]
+        if self.dataset.lazy and self.group_by:
+            sizes = [len(self.dataset.codes(c).labels) + 1 for c in self.group_by]
+            if math.prod(sizes) >= 2**62:
+                previous = list(self._inputs[2]) if self._inputs else []
+                self.param.warning(
+                    f"group_by {self.group_by} is not applied: its columns have too many "
+                    "distinct values to number their combinations on a lazy dataset."
+                )
+                with param.discard_events(self):
+                    self.group_by = previous
 
     def _derive_groups(self) -> pd.Series | None:
         """A group label per instance, '(missing)' standing for a missing value."""
@@ -700,7 +721,7 @@ class Selection(param.Parameterized):
         if "selected" in state:
             predicate = predicate_from_dict(state["selected"])
             if predicate is not None and self.dataset.lazy:
-                lazy.check_predicate(self.dataset.frame, self.dataset.roles, predicate)
+                lazy.check_predicate(self.dataset, predicate)
             elif predicate is not None:
                 predicate.mask(self.dataset)  # raises now if it names what is not there
             changes["selected"] = predicate

@@ -207,6 +207,8 @@ class ConfusionMatrix(Component):
         if group is None:
             counts = self.selection.answer(lazy.Count("filtered", (self._cell_encoder,)))
             return counts.reshape(size, size)
+        if not self.selection.group_by:
+            self._no_grouping(group)
         labels = self.selection.group_labels
         if group not in labels:
             self._unknown_group(group, list(labels))
@@ -214,13 +216,15 @@ class ConfusionMatrix(Component):
 
     def _lazy_group_counts(self) -> np.ndarray:
         """Per group, counts per cell of the filtered instances."""
-        if not self.selection.group_by:
-            raise ValueError(
-                "ConfusionMatrix needs a grouping: set selection.group_by to the columns "
-                "that define the groups first."
-            )
         encoders = (self.selection.group_codes, self._cell_encoder)
         return self.selection.answer(lazy.Count("filtered", encoders))
+
+    @staticmethod
+    def _no_grouping(group: str) -> None:
+        raise ValueError(
+            f"ConfusionMatrix.matrix(group={group!r}) needs a grouping: set "
+            "selection.group_by to the columns that define the groups first."
+        )
 
     def _unknown_group(self, group: str, known: list[str]) -> None:
         """Raise the error for a group name that the grouping does not have."""
@@ -236,10 +240,7 @@ class ConfusionMatrix(Component):
         """True for the instances of one group; a clear error for an unknown one."""
         groups = self.selection.groups
         if groups is None:
-            raise ValueError(
-                f"ConfusionMatrix.matrix(group={group!r}) needs a grouping: set "
-                "selection.group_by to the columns that define the groups first."
-            )
+            self._no_grouping(group)
         mask = (groups == group).to_numpy(dtype=bool)
         if not mask.any():
             self._unknown_group(group, sorted(groups.unique().tolist()))

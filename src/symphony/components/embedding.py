@@ -257,8 +257,10 @@ class Embedding(Component):
             codes = self.dataset.codes(self.color)
             encoder, labels = codes.encoder, codes.labels
         else:
+            encoder, labels, title = None, (), None
+        if not labels:  # nothing to colour by, or no instance at all
             finite = lazy.Finite(self._axes.x, self._axes.y)
-            return lazy.Lookup(finite, (0, 0), 1), ("instance",), None
+            return lazy.Lookup(finite, (0, 0), 1), ("instance",), title
         counts = selection.answer(lazy.Count("all", (encoder,)))
         table, kept = _colour_table(counts, labels)
         return lazy.Lookup(encoder, tuple(table.tolist()), len(kept)), kept, title
@@ -461,7 +463,8 @@ def _colour_table(counts: np.ndarray, labels: tuple[str, ...]):
 
     Returns the colour category of each label (an int8 array) and the category names.
     """
-    order = np.argsort(-counts, kind="stable")[: _MAX_CATEGORIES - 1]
+    # the most common first, equal counts by label, so every engine keeps the same
+    order = np.lexsort((np.array(labels, dtype=str), -counts))[: _MAX_CATEGORIES - 1]
     kept = sorted((labels[i] for i in order if counts[i]), key=_natural)
     position = {label: n for n, label in enumerate(kept)}
     other = len(labels) > len(kept)

@@ -264,23 +264,19 @@ class InstanceGrid(Component):
         return self._positions[start : start + self.page_size]
 
     def _page_rows(self) -> pd.DataFrame:
-        """The rows of the current page, long texts cut, their row positions in a
-        `_position` column."""
+        """The rows of the current page, whole, their row positions in a
+        `_position` column. Texts are cut only in what is sent to the browser."""
         start = (min(self.page, self.pages) - 1) * self.page_size
         if self.dataset.lazy and self.selection.group_by:
             return self._lazy_grouped_rows(start, start + self.page_size)
         if self.dataset.lazy:
             request = lazy.Head(
-                self._showing,
-                start + self.page_size,
-                tuple(self.dataset.columns),
-                self.max_chars,
+                self._showing, start + self.page_size, tuple(self.dataset.columns)
             )
             return self.selection.answer(request).iloc[start:].reset_index(drop=True)
         positions = np.asarray(self._page_positions())
-        head = lazy.Head("all", len(positions), tuple(self.dataset.columns), self.max_chars)
-        rows = head.answer(self.dataset.frame.iloc[positions], None)
-        rows["_position"] = positions
+        rows = self.dataset.frame.iloc[positions].reset_index(drop=True)
+        rows.insert(0, "_position", positions)
         return rows
 
     def _lazy_grouped_rows(self, start: int, stop: int) -> pd.DataFrame:
@@ -305,7 +301,6 @@ class InstanceGrid(Component):
             selection.group_codes,
             tuple((group, end) for group, _, end in spans),
             tuple(self.dataset.columns),
-            self.max_chars,
         )
         heads = selection.answer(request)
         parts = [heads[group].iloc[begin:end] for group, begin, end in spans]
@@ -372,6 +367,10 @@ class InstanceGrid(Component):
             self._thumbnails[position] = url
         return url, ""
 
+    def _cut(self, value: Any) -> Any:
+        """A text value cut to `max_chars` for the page; other values as they are."""
+        return shorten(value, self.max_chars) if isinstance(value, str) else value
+
     def _caption_text(self, row: dict) -> str:
         """Short text under a thumbnail: 'label → prediction' by default."""
         roles = [self.dataset.label, self.dataset.prediction]
@@ -404,8 +403,8 @@ class InstanceGrid(Component):
             value = row[file_column] if file_column else None
             src, problem = self._thumbnail(int(row["_position"]), value)
             group = "" if groups is None else groups[n]
-            caption = self._caption_text(row)
-            title = f"{instance}: {caption}"
+            caption = shorten(self._caption_text(row), self.max_chars)
+            title = f"{shorten(str(instance), self.max_chars)}: {caption}"
             items.append(
                 {
                     "src": src,
@@ -425,6 +424,9 @@ class InstanceGrid(Component):
         rows = self._page_rows()
         groups = self._page_groups(rows)
         page = rows.drop(columns="_position")
+        for column in page.columns:
+            if page[column].dtype == object or pd.api.types.is_string_dtype(page[column]):
+                page[column] = page[column].map(self._cut)
         if groups is None:
             return page
         name = "group" if "group" not in page.columns else "(group)"

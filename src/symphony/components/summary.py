@@ -48,7 +48,14 @@ def _summarised_columns(dataset: Dataset) -> list[str]:
     skip = {dataset.id_column, dataset.file_column}
     for projection in dataset.projections.values():
         skip |= {projection.x, projection.y}
-    return [c for c in dataset.columns if c not in skip]
+    dtypes = dataset.frame.dtypes
+    return [c for c in dataset.columns if c not in skip and not _is_time(dtypes[c])]
+
+
+def _is_time(dtype) -> bool:
+    """Dates and durations: not summarised yet, since their bins would need labels
+    and edges of their own (a filter reads them: `when > "2024-01-01"`)."""
+    return getattr(dtype, "kind", "") in "mM" or isinstance(dtype, pd.DatetimeTZDtype)
 
 
 def _fmt(number: float) -> str:
@@ -210,7 +217,10 @@ class Summary(Component):
         )
         if binned:
             return table
-        table = table.sort_values("filtered", ascending=False, kind="stable").head(10)
+        # equal counts by label, so pandas and dask tables list the same values
+        table = table.sort_values(
+            ["filtered", "value"], ascending=[False, True], kind="stable"
+        ).head(10)
         return table.reset_index(drop=True)
 
     def group_table(self) -> pd.DataFrame:
