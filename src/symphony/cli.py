@@ -44,7 +44,8 @@ def _parser() -> argparse.ArgumentParser:
         "--scheduler",
         metavar="ADDRESS",
         help="a dask.distributed scheduler (such as tcp://10.0.0.5:8786) that runs "
-        "the passes over a lazy table",
+        "the passes over the table, which then opens through dask (implies --lazy); "
+        "its workers must be able to read the table's path",
     )
     serve.add_argument("--port", type=int, default=5006, help="port (default: 5006)")
     serve.add_argument(
@@ -76,7 +77,9 @@ def _load(args: argparse.Namespace):
     path = Path(args.path)
     id_column = None if args.id_column.lower() == "none" else args.id_column
     files = args.files if args.files is not None else path.parent
-    dataset = Dataset(path, id_column=id_column, files=files, lazy=args.lazy or None)
+    # a scheduler only has work to do on a lazy table
+    lazy = True if args.lazy or args.scheduler else None
+    dataset = Dataset(path, id_column=id_column, files=files, lazy=lazy)
     return dataset, f"Symphony · {path.name}"
 
 
@@ -131,7 +134,8 @@ def serve(args: argparse.Namespace) -> int:
         f"127.0.0.1:{args.port}",
         *args.allow_websocket_origin,
     ]
-    _say(f"{len(dataset):,} instances, {len(dataset.columns)} columns")
+    engine = " (through dask)" if dataset.lazy else ""
+    _say(f"{len(dataset):,} instances, {len(dataset.columns)} columns{engine}")
     _say(f"serving at http://{host}:{args.port}/  (Ctrl+C to stop)")
     pn.serve(
         {"/": session},

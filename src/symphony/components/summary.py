@@ -557,7 +557,8 @@ class BarCharts(JSComponent):
     .sy-bar-track {{ position: relative; flex: 1; height: 12px; background: #f1f1f1; }}
     .sy-bar {{ position: absolute; left: 0; top: 0; height: 12px; background: {_BAR}; }}
     .sy-bar.sy-picked {{ background: {_PICKED}; }}
-    .sy-bar-count {{ width: 70px; color: #333; text-align: left; }}
+    .sy-bar-count {{ flex: none; min-width: 70px; color: #333; text-align: left;
+      white-space: nowrap; }}
     """
     ]
 
