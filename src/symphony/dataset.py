@@ -256,13 +256,17 @@ class Dataset(param.Parameterized):
 
     Parameters
     ----------
-    data : pandas.DataFrame, pyarrow.Table, str or Path
+    data : pandas.DataFrame, dask.dataframe.DataFrame, pyarrow.Table, str or Path
         The table, or a path to a Parquet, CSV or Feather file.
     id_column : str or None
         The column of unique instance ids. ``None`` numbers the instances 0, 1, ...
     files : str or Path, optional
         Root folder of the instance files (images, audio, text). Paths in the file
         column are resolved under it and never outside it.
+    lazy : bool, optional
+        Open a Parquet file through dask (True) or into pandas (False); when not
+        given, files larger than 1 GB open through dask. A dask DataFrame is always
+        lazy.
 
     Examples
     --------
