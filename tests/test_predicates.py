@@ -122,3 +122,14 @@ def test_compound_from_untrusted_dict_is_bounded():
     }
     with pytest.raises(ValueError, match="at most 50 steps"):
         predicate_from_dict(long)
+
+
+def test_box_reads_nullable_float_coordinates():
+    frame = pd.DataFrame(
+        {
+            "id": [1, 2, 3],
+            "projection_p_x": pd.array([0.1, None, 2.0], dtype="Float64"),
+            "projection_p_y": pd.array([0.1, 1.0, 2.0], dtype="Float64"),
+        }
+    )
+    assert list(Box("p", 0, 3, 0, 3).mask(Dataset(frame))) == [True, False, True]

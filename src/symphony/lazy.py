@@ -110,7 +110,7 @@ def _plain_integers(series: pd.Series) -> bool:
 def floats(series: pd.Series) -> np.ndarray:
     """A column as floating-point numbers, missing ones as NaN, without a copy
     when it already is one."""
-    if series.dtype.kind == "f":
+    if isinstance(series.dtype, np.dtype) and series.dtype.kind == "f":
         return series.to_numpy()
     values = pd.to_numeric(series, errors="coerce")
     return values.to_numpy(dtype=float, na_value=np.nan)
