@@ -12,7 +12,8 @@ On a lazy (dask) dataset the page is fetched by the Selection's dask pass: the
 group counts tell which groups the page spans, and only their first rows are read.
 
 Texts longer than `max_chars` are cut on the server, so one page stays small
-whatever the table holds; the focused instance's detail shows every field whole.
+whatever the table holds; the focused instance's detail shows every field whole,
+up to 20,000 characters.
 """
 
 from __future__ import annotations
@@ -196,7 +197,7 @@ class InstanceGrid(Component):
         bounds=(10, None),
         doc="""
         Texts longer than this are cut on the page; the focused instance's detail
-        shows them whole.""",
+        shows them whole, up to 20,000 characters.""",
     )
 
     def __init__(self, source=None, **params):
