@@ -133,3 +133,8 @@ def test_box_reads_nullable_float_coordinates():
         }
     )
     assert list(Box("p", 0, 3, 0, 3).mask(Dataset(frame))) == [True, False, True]
+
+
+def test_values_describe_one_or_many():
+    assert Values("split", ("test",)).describe() == "1 value of split"
+    assert Values("split", ("test", "train")).describe() == "2 values of split"

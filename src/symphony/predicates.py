@@ -317,7 +317,8 @@ class Values(Predicate):
         return {"kind": self.kind, "column": self.column, "values": list(self.values)}
 
     def describe(self) -> str:
-        return f"{len(self.values)} values of {self.column}"
+        count = len(self.values)
+        return f"{count} {'value' if count == 1 else 'values'} of {self.column}"
 
 
 @dataclass(frozen=True)
