@@ -113,11 +113,8 @@ class ConfusionMatrix(Component):
 
     def _find_classes(self) -> list:
         """Every value of the label and prediction columns, in natural order."""
-        frame, label, prediction = (
-            self.dataset.frame,
-            self.dataset.label,
-            self.dataset.prediction,
-        )
+        frame = self.dataset.frame
+        label, prediction = self.dataset.label, self.dataset.prediction
         if self.dataset.lazy:
             found = [self.dataset.codes(c).values for c in (label, prediction)]
         else:
@@ -170,20 +167,10 @@ class ConfusionMatrix(Component):
         >>> matrix.matrix("y").to_dict(orient="index")
         {'a': {'a': 0, 'b': 1}, 'b': {'a': 0, 'b': 1}}
         """
-        key = (self.selection.filter_version, tuple(self.selection.group_by), group)
         if self.dataset.lazy:
-            self._counted = {key: self._lazy_matrix(group)}
-        if key not in self._counted:
-            keep = self.selection.filtered_where
-            if group is not None:
-                keep = self.selection.filtered_mask & self._group_mask(group)
-            cells = self._cells[keep]
-            size = len(self._classes)
-            counts = np.bincount(cells[cells >= 0], minlength=size * size)
-            if len(self._counted) > 64:
-                self._counted.clear()
-            self._counted[key] = counts.reshape(size, size)
-        counts = self._counted[key]
+            counts = self._lazy_matrix(group)  # the Selection keeps the answers
+        else:
+            counts = self._eager_matrix(group)
         label, prediction = self.dataset.label, self.dataset.prediction
         return pd.DataFrame(
             counts,
@@ -199,6 +186,22 @@ class ConfusionMatrix(Component):
         table = self.matrix(group).to_numpy()
         total = table.sum()
         return float(np.trace(table) / total) if total else None
+
+    def _eager_matrix(self, group: str | None) -> np.ndarray:
+        """A matrix of counts of a pandas dataset, kept while the filter and the
+        grouping stay."""
+        key = (self.selection.filter_version, tuple(self.selection.group_by), group)
+        if key not in self._counted:
+            keep = self.selection.filtered_where
+            if group is not None:
+                keep = self.selection.filtered_mask & self._group_mask(group)
+            cells = self._cells[keep]
+            size = len(self._classes)
+            counts = np.bincount(cells[cells >= 0], minlength=size * size)
+            if len(self._counted) > 64:
+                self._counted.clear()
+            self._counted[key] = counts.reshape(size, size)
+        return self._counted[key]
 
     def _lazy_matrix(self, group: str | None) -> np.ndarray:
         """A matrix of counts from the dask pass: of all filtered instances, or of
@@ -378,8 +381,8 @@ class ConfusionMatrix(Component):
         total = int(values.sum())
         accuracy = f"{np.trace(values) / total:.1%}" if total else "–"
         return (
-            f"<div class='sy-group-title'><b>{escape(shorten(group))}</b> · {total:,} instances · "
-            f"accuracy {accuracy}</div>"
+            f"<div class='sy-group-title'><b>{escape(shorten(group))}</b> · "
+            f"{total:,} instances · accuracy {accuracy}</div>"
         )
 
     def _grouped_layout(self, shown: list[str], count: int) -> list:

@@ -226,7 +226,7 @@ class InstanceGrid(Component):
             self._showing = wanted
             self.page = 1
         if self.dataset.lazy:
-            self._positions = _Listing(self)
+            self._positions, self._group_count = self._lazy_listing()
             return
         positions = (
             selection.selected_positions
@@ -234,6 +234,19 @@ class InstanceGrid(Component):
             else selection.filtered_positions
         )
         self._positions = self._grouped(positions)
+
+    def _lazy_listing(self) -> tuple[_Listing, int]:
+        """How many instances a lazy dataset's grid lists, and in how many groups,
+        from the Selection's counts."""
+        selection, scope = self.selection, self._showing
+        count = (
+            selection.selected_count if scope == "selected" else selection.filtered_count
+        )
+        groups = 0
+        if selection.group_by:
+            counts = selection.answer(lazy.Count(scope, (selection.group_codes,)))
+            groups = int(np.count_nonzero(counts))
+        return _Listing(count), groups
 
     def _grouped(self, positions):
         """The positions ordered by group label, keeping their order within a group."""
@@ -533,18 +546,10 @@ class InstanceGrid(Component):
 
 
 class _Listing:
-    """How many instances a lazy dataset's grid lists, from the Selection's counts."""
+    """A listing of a lazy dataset's instances that only knows how many there are."""
 
-    def __init__(self, grid: InstanceGrid) -> None:
-        selection = grid.selection
-        scope = grid._showing
-        self._count = (
-            selection.selected_count if scope == "selected" else selection.filtered_count
-        )
-        grid._group_count = 0
-        if selection.group_by:
-            counts = selection.answer(lazy.Count(scope, (selection.group_codes,)))
-            grid._group_count = int(np.count_nonzero(counts))
+    def __init__(self, count: int) -> None:
+        self._count = count
 
     def __len__(self) -> int:
         return self._count
